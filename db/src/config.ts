@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * The database part of every service's environment. Services merge this into
+ * their own schema; the variables are documented in `.env.example`.
+ */
+export const databaseEnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .transform((value) => value || undefined),
+  /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is unset. */
+  DATA_DIR: z.string().min(1).default('.data/pglite'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
+
+export interface DatabaseOptions {
+  /** A real PostgreSQL; without it an embedded one is started under `dataDir`. */
+  url?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+}
+
+export function databaseOptionsFrom(env: DatabaseEnv): DatabaseOptions {
+  return { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE };
+}

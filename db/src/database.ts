@@ -1,0 +1,66 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DatabaseOptions } from './config';
+import { FollowStore } from './domain/follows';
+import { MessageStore } from './domain/messages';
+import { SessionStore } from './domain/sessions';
+import { SimulatorStateStore } from './domain/simulator-state';
+import { StatsReader } from './domain/stats';
+import { TimelineReader } from './domain/timelines';
+import { UserStore } from './domain/users';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
+import { openOrm } from './orm';
+import { type Sql, sqlFor } from './sql';
+
+/** The one door to the data: every front door (api, web, realtime) uses these stores. */
+export interface Database {
+  orm: MikroORM;
+  sql: Sql;
+  users: UserStore;
+  messages: MessageStore;
+  follows: FollowStore;
+  sessions: SessionStore;
+  timelines: TimelineReader;
+  simulator: SimulatorStateStore;
+  stats: StatsReader;
+  /** True when running on the embedded PostgreSQL (no DATABASE_URL). */
+  embedded: boolean;
+  /** Cheap liveness query for health endpoints. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let orm: MikroORM;
+  if (options.url) {
+    orm = await openOrm({ url: options.url, poolSize: options.poolSize ?? 10 });
+  } else {
+    embedded = await startEmbeddedPostgres(options.dataDir);
+    try {
+      orm = await openOrm({ socketDir: embedded.socketDir, port: embedded.port });
+    } catch (error) {
+      await embedded.stop();
+      throw error;
+    }
+  }
+  const sql = sqlFor(orm);
+  return {
+    orm,
+    sql,
+    users: new UserStore(sql),
+    messages: new MessageStore(sql),
+    follows: new FollowStore(sql),
+    sessions: new SessionStore(sql),
+    timelines: new TimelineReader(sql),
+    simulator: new SimulatorStateStore(sql),
+    stats: new StatsReader(sql),
+    embedded: embedded !== undefined,
+    async ping() {
+      await sql('select 1');
+    },
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Sql } from '../sql';
+import type { UserSummary } from './users';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * Server-side sessions for the web app (and the realtime handshake). The
+ * browser holds a random token; the table holds its hash, so ending a session
+ * is a delete and a stolen table grants nothing.
+ */
+export class SessionStore {
+  constructor(private readonly sql: Sql) {}
+
+  /** Starts a session and returns the token for the cookie: a new one on every login. */
+  async create(userId: number, ttlMs: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.sql(`insert into "sessions" ("token_hash", "user_id", "expires_at") values ($1, $2, $3)`, [
+      hashToken(token),
+      userId,
+      new Date(Date.now() + ttlMs),
+    ]);
+    return token;
+  }
+
+  /** The signed-in user for a token, or null when it is unknown or expired. */
+  async userFor(token: string): Promise<UserSummary | null> {
+    const [user] = await this.sql<UserSummary>(
+      `select u."id", u."username", u."email" from "sessions" s join "users" u on u."id" = s."user_id"
+       where s."token_hash" = $1 and s."expires_at" > now()`,
+      [hashToken(token)],
+    );
+    return user ?? null;
+  }
+
+  async destroy(token: string): Promise<void> {
+    await this.sql(`delete from "sessions" where "token_hash" = $1`, [hashToken(token)]);
+  }
+
+  /** Removes expired sessions; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const rows = await this.sql(`delete from "sessions" where "expires_at" <= now() returning 1`);
+    return rows.length;
+  }
+}

@@ -1,0 +1,13 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261127000000_initial } from './Migration20261127000000_initial';
+import { Migration20261127000100_sessions } from './Migration20261127000100_sessions';
+
+/**
+ * Every migration in order. Listed by hand rather than discovered from the
+ * folder so the same list works under tsx, in a bundle and in tests.
+ * Never edit one that has landed: add the next.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
+  { name: 'Migration20261127000100_sessions', class: Migration20261127000100_sessions },
+];

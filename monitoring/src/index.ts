@@ -1,0 +1,2 @@
+export { createLogger, type Logger, type LoggerOptions } from './logger';
+export { createServiceMetrics, type ServiceMetrics } from './metrics';

@@ -1,0 +1,1 @@
+export { noopPublisher, type TimelinePublisher } from './publisher';

@@ -1,0 +1,19 @@
+import type { TimelineMessage } from '@minitwit/db';
+
+/**
+ * What the writers (api, web, the flag tool) tell the live timelines, always
+ * after the write has committed. Implementations: in-process (no REDIS_URL)
+ * and Redis (the socket.io emitter); a no-op one for processes without
+ * live timelines.
+ */
+export interface TimelinePublisher {
+  messagePosted(message: TimelineMessage): void;
+  followChanged(change: { whoId: number; whomId: number; following: boolean }): void;
+  messagesFlagged(messages: readonly { id: number; authorId: number }[]): void;
+}
+
+export const noopPublisher: TimelinePublisher = {
+  messagePosted() {},
+  followChanged() {},
+  messagesFlagged() {},
+};
