@@ -1,15 +1,16 @@
 import { z } from 'zod';
 
+/** An optional URL variable; set-but-empty counts as unset (as in `DATABASE_URL= npm start`). */
+export function optionalUrl(shape: RegExp, message: string) {
+  return z.preprocess((value) => (value === '' ? undefined : value), z.string().regex(shape, message).optional());
+}
+
 /**
  * The database part of every service's environment. Services merge this into
  * their own schema; the variables are documented in `.env.example`.
  */
 export const databaseEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional()
-    .transform((value) => value || undefined),
+  DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is unset. */
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

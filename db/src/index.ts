@@ -1,9 +1,8 @@
-export { databaseEnvSchema, databaseOptionsFrom, type DatabaseEnv, type DatabaseOptions } from './config';
+export { databaseEnvSchema, databaseOptionsFrom, optionalUrl, type DatabaseEnv, type DatabaseOptions } from './config';
 export { openDatabase, type Database } from './database';
 export { DomainError, errors, isDomainError, type DomainErrorKind } from './errors';
 export { decodeCursor, encodeCursor, type Cursor } from './domain/cursor';
 export type { FollowChange } from './domain/follows';
-export type { PostedMessage } from './domain/messages';
 export { MAX_MESSAGE_CHARS, MAX_USERNAME_CHARS, charCount, type RegistrationInput } from './domain/rules';
 export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from './domain/timelines';
 export type { UserSummary } from './domain/users';

@@ -1,2 +1,3 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { createServiceMetrics, type ServiceMetrics } from './metrics';
+export { handleShutdown } from './lifecycle';

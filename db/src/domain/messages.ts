@@ -1,69 +1,74 @@
 import { errors } from '../errors';
 import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText } from './rules';
-
-export interface PostedMessage {
-  id: number;
-  authorId: number;
-  text: string;
-  pubDate: Date;
-}
+import type { TimelineMessage } from './timelines';
 
 interface PostedRow {
   id: number;
-  author_id: number;
   text: string;
   pub_ms: number;
+  author_id: number;
+  username: string;
+  email: string;
 }
 
-const POSTED_COLUMNS = `"id", "author_id", "text", ${epochMs('"pub_date"')} as "pub_ms"`;
+/**
+ * Inserts for the author found by the `author` CTE and reads the new row back
+ * with its author, in the same statement: the caller gets what live timelines
+ * need without a second round trip. No author, no insert.
+ */
+const INSERT_FOR_AUTHOR = `
+  "inserted" as (
+    insert into "messages" ("author_id", "text") select "id", $2 from "author"
+    returning "id", "author_id", "text", "pub_date")
+  select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email"
+  from "inserted" i join "author" a on a."id" = i."author_id"`;
 
-const toPosted = (row: PostedRow): PostedMessage => ({
+const toMessage = (row: PostedRow): TimelineMessage => ({
   id: row.id,
-  authorId: row.author_id,
   text: row.text,
   pubDate: new Date(row.pub_ms),
+  author: { id: row.author_id, username: row.username, email: row.email },
 });
 
 export class MessageStore {
   constructor(private readonly sql: Sql) {}
 
-  async post(authorId: number, text: string): Promise<PostedMessage> {
+  /** The web app's post: the author is the signed-in user. */
+  async post(authorId: number, text: string): Promise<TimelineMessage> {
     checkMessageText(text);
     const [row] = await this.sql<PostedRow>(
-      `insert into "messages" ("author_id", "text") values ($1, $2) returning ${POSTED_COLUMNS}`,
+      `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`,
       [authorId, text],
     );
     if (!row) throw errors.userNotFound();
-    return toPosted(row);
+    return toMessage(row);
   }
 
   /**
    * The simulator's post: author lookup, insert and `latest` in one statement,
    * so a post is one durable round trip. An unknown author inserts nothing.
    */
-  async postAs(username: string, text: string, options: { latest?: number } = {}): Promise<PostedMessage> {
+  async postAs(username: string, text: string, options: { latest?: number } = {}): Promise<TimelineMessage> {
     checkMessageText(text);
     const { query, params } = withLatest(
       options.latest,
-      `"author" as (select "id" from "users" where "username" = $1)
-       insert into "messages" ("author_id", "text") select "id", $2 from "author"
-       returning ${POSTED_COLUMNS}`,
+      `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${INSERT_FOR_AUTHOR}`,
       [username, text],
     );
     const [row] = await this.sql<PostedRow>(query, params);
     if (!row) throw errors.userNotFound();
-    return toPosted(row);
+    return toMessage(row);
   }
 
   /** Flags messages (hidden everywhere from then on); returns those that were newly flagged. */
-  async flag(ids: readonly number[]): Promise<PostedMessage[]> {
+  async flag(ids: readonly number[]): Promise<{ id: number; authorId: number }[]> {
     if (ids.length === 0) return [];
-    const rows = await this.sql<PostedRow>(
+    const rows = await this.sql<{ id: number; author_id: number }>(
       `update "messages" set "flagged" = true where "id" = any($1::int[]) and not "flagged"
-       returning ${POSTED_COLUMNS}`,
+       returning "id", "author_id"`,
       [ids],
     );
-    return rows.map(toPosted);
+    return rows.map((row) => ({ id: row.id, authorId: row.author_id }));
   }
 }

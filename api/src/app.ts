@@ -1,0 +1,50 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from '@minitwit/monitoring';
+import type { ApiDeps } from './deps';
+import { ApiError, toErrorBody } from './http/api-error';
+import { latestOf } from './http/latest';
+import { observeRequests } from './http/observe';
+import { operationsRoutes } from './routes/operations';
+import { simulatorRoutes } from './routes/simulator';
+
+/** Builds the simulator API without listening, so tests serve it on a random port. */
+export function createApiApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Every answer is computed fresh; hashing bodies for ETags is wasted work on the hot path.
+  app.set('etag', false);
+  app.use(observeRequests(deps.logger, deps.metrics));
+  app.use(operationsRoutes(deps));
+  app.use(simulatorRoutes(deps));
+  app.use((_req, _res, next) => next(new ApiError(404, 'Not found')));
+  app.use(errorHandler(deps));
+  return app;
+}
+
+/**
+ * The one place errors become HTTP answers: contract errors keep their status
+ * and text; anything else is logged with its stack and answered with a
+ * generic 500. A refused request still records its `latest`.
+ */
+function errorHandler({ db, logger }: ApiDeps): ErrorRequestHandler {
+  return async (error: unknown, _req, res, _next) => {
+    const log = (res.locals.log as Logger | undefined) ?? logger;
+    const latest = latestOf(res);
+    if (latest !== undefined) {
+      try {
+        await db.simulator.setLatest(latest);
+      } catch (recordError) {
+        log.error('could not record latest', { error: recordError });
+      }
+    }
+    let body = toErrorBody(error);
+    if (!body) {
+      log.error('unhandled error', { error });
+      body = { status: 500, error_msg: 'Internal server error' };
+    } else if (body.status >= 400) {
+      log.info('request refused', { status: body.status, error_msg: body.error_msg });
+    }
+    if (res.headersSent) return;
+    res.status(body.status).json(body);
+  };
+}

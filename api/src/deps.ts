@@ -1,0 +1,15 @@
+import type { Database } from '@minitwit/db';
+import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
+import type { TimelinePublisher } from '@minitwit/realtime';
+
+/** Everything the API app needs, handed in so tests build it on a fresh database. */
+export interface ApiDeps {
+  db: Database;
+  publisher: TimelinePublisher;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** `user:password` of the simulator's Basic auth. */
+  simulatorCredentials: string;
+  /** Extra health checks (e.g. Redis) beside the database. */
+  healthChecks?: Record<string, () => Promise<void>>;
+}

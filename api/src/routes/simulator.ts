@@ -1,0 +1,85 @@
+import express, { type Request, Router } from 'express';
+import type { ApiDeps } from '../deps';
+import { ApiError } from '../http/api-error';
+import { latestOf, readLatest } from '../http/latest';
+import { requireSimulator } from '../http/simulator-auth';
+import { followBody, messageBody, parseBody, parseNo, registerBody } from '../http/validation';
+
+/** Messages as the simulator reads them: `pub_date` in Unix seconds, as in the reference. */
+const toSimulatorMessage = (message: { text: string; pubDate: Date; author: { username: string } }) => ({
+  content: message.text,
+  pub_date: Math.floor(message.pubDate.getTime() / 1000),
+  user: message.author.username,
+});
+
+/** The `:username` path segment, already URL-decoded by Express. */
+function usernameParam(req: Request): string {
+  const value = req.params.username;
+  if (typeof value !== 'string') throw new ApiError(400, 'A username is required');
+  return value;
+}
+
+/** The routes of SPEC §3. Thin: validate, call the domain, present, publish after commit. */
+export function simulatorRoutes({ db, publisher, simulatorCredentials }: ApiDeps): Router {
+  const router = Router();
+  // Any content type is parsed as JSON: the simulator's contract is JSON bodies.
+  const json = express.json({ type: () => true, limit: '16kb' });
+  const auth = requireSimulator(simulatorCredentials);
+
+  router.get('/latest', async (_req, res) => {
+    res.json({ latest: await db.simulator.getLatest() });
+  });
+
+  // Every route below records `?latest=`; GET /latest above only reads it.
+  router.use(readLatest);
+
+  router.post('/register', json, async (req, res) => {
+    const body = parseBody(registerBody, req.body);
+    await db.users.register(
+      { username: body.username, email: body.email, password: body.pwd },
+      { latest: latestOf(res) },
+    );
+    res.status(204).end();
+  });
+
+  router.get('/msgs', auth, async (req, res) => {
+    const limit = parseNo(req.query.no);
+    const latest = latestOf(res);
+    if (latest !== undefined) await db.simulator.setLatest(latest);
+    const page = await db.timelines.page({ kind: 'public' }, { limit });
+    res.json(page.messages.map(toSimulatorMessage));
+  });
+
+  router.get('/msgs/:username', auth, async (req, res) => {
+    const limit = parseNo(req.query.no);
+    const user = await db.users.requireByUsername(usernameParam(req), { latest: latestOf(res) });
+    const page = await db.timelines.page({ kind: 'user', userId: user.id }, { limit });
+    res.json(page.messages.map(toSimulatorMessage));
+  });
+
+  router.post('/msgs/:username', auth, json, async (req, res) => {
+    const { content } = parseBody(messageBody, req.body);
+    const message = await db.messages.postAs(usernameParam(req), content, { latest: latestOf(res) });
+    res.status(204).end();
+    publisher.messagePosted(message);
+  });
+
+  router.get('/fllws/:username', auth, async (req, res) => {
+    const limit = parseNo(req.query.no);
+    const user = await db.users.requireByUsername(usernameParam(req), { latest: latestOf(res) });
+    res.json({ follows: await db.follows.followingOf(user.id, limit) });
+  });
+
+  router.post('/fllws/:username', auth, json, async (req, res) => {
+    const body = parseBody(followBody, req.body);
+    const options = { latest: latestOf(res) };
+    const following = 'follow' in body;
+    const change = following
+      ? await db.follows.follow(usernameParam(req), body.follow, options)
+      : await db.follows.unfollow(usernameParam(req), body.unfollow, options);
+    res.status(204).end();
+    if (change.changed) publisher.followChanged({ whoId: change.whoId, whomId: change.whomId, following });
+  });
+
+  return router;
+}

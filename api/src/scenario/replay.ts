@@ -1,0 +1,62 @@
+import { type HttpCall, SIMULATOR_AUTH, send } from '../testing/http-client';
+import type { Action, ActionKind } from './generate';
+
+/** The simulator gives up after 0.3 s: a slower answer counts as a failure. */
+export const SIMULATOR_TIMEOUT_MS = 300;
+
+export interface ReplayResult {
+  wallMs: number;
+  latenciesMs: Record<ActionKind, number[]>;
+  errors: { action: Action; status: number; body: string }[];
+}
+
+export function toRequest(action: Action): HttpCall {
+  const headers = { Authorization: SIMULATOR_AUTH };
+  const user = encodeURIComponent(action.username);
+  switch (action.kind) {
+    case 'register':
+      return {
+        method: 'POST',
+        path: `/register?latest=${action.latest}`,
+        headers,
+        body: { username: action.username, email: action.email, pwd: action.pwd },
+      };
+    case 'post':
+      return {
+        method: 'POST',
+        path: `/msgs/${user}?latest=${action.latest}`,
+        headers,
+        body: { content: action.content },
+      };
+    case 'follow':
+      return {
+        method: 'POST',
+        path: `/fllws/${user}?latest=${action.latest}`,
+        headers,
+        body: { follow: action.other },
+      };
+    case 'unfollow':
+      return {
+        method: 'POST',
+        path: `/fllws/${user}?latest=${action.latest}`,
+        headers,
+        body: { unfollow: action.other },
+      };
+  }
+}
+
+/** Sends the actions one at a time, each on a new `Connection: close` connection, like the simulator. */
+export async function replay(baseUrl: string, actions: readonly Action[]): Promise<ReplayResult> {
+  const latenciesMs: ReplayResult['latenciesMs'] = { register: [], post: [], follow: [], unfollow: [] };
+  const errors: ReplayResult['errors'] = [];
+  const started = performance.now();
+  for (const action of actions) {
+    const sent = performance.now();
+    const answer = await send(baseUrl, toRequest(action));
+    const ms = performance.now() - sent;
+    latenciesMs[action.kind].push(ms);
+    if (answer.status !== 204 || ms > SIMULATOR_TIMEOUT_MS)
+      errors.push({ action, status: answer.status, body: answer.text });
+  }
+  return { wallMs: performance.now() - started, latenciesMs, errors };
+}
