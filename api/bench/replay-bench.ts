@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateScenario } from '../src/scenario/generate';
-import { type ReplayResult, replay } from '../src/scenario/replay';
+import { type ReplayResult, SIMULATOR_TIMEOUT_MS, replay } from '../src/scenario/replay';
 import { send } from '../src/testing/http-client';
 
 /**
@@ -82,7 +82,9 @@ function percentile(sorted: number[], p: number): number {
 
 function report(label: string, result: ReplayResult, baseline?: ReplayResult): void {
   const ratio = baseline ? ` (${(result.wallMs / baseline.wallMs).toFixed(2)}× baseline)` : '';
-  console.log(`\n${label}: wall ${(result.wallMs / 1000).toFixed(2)} s${ratio}, errors ${result.errors.length}`);
+  console.log(
+    `\n${label}: wall ${(result.wallMs / 1000).toFixed(2)} s${ratio}, errors ${result.errors.length}, slower than ${SIMULATOR_TIMEOUT_MS} ms ${result.timeouts}`,
+  );
   console.log('  kind        count     p50 ms   p99 ms   max ms');
   for (const [kind, latencies] of Object.entries(result.latenciesMs)) {
     const sorted = [...latencies].sort((x, y) => x - y);

@@ -49,7 +49,7 @@ describe('the API process', () => {
       path: '/register?latest=5',
       body: { username: 'last one in', email: 'l@example.com', pwd: 'pw' },
     });
-    // The registration hashes a password (~20 ms): the signal lands while it is in flight.
+    // The registration hashes a password (~14 ms): the signal lands while it is in flight.
     setTimeout(() => first.child.kill('SIGTERM'), 5);
     expect((await inFlight).status).toBe(204);
     const code = await new Promise((resolve) => first.child.on('exit', resolve));

@@ -7,7 +7,10 @@ export const SIMULATOR_TIMEOUT_MS = 300;
 export interface ReplayResult {
   wallMs: number;
   latenciesMs: Record<ActionKind, number[]>;
+  /** Answers other than 204. */
   errors: { action: Action; status: number; body: string }[];
+  /** Answers slower than the simulator waits: failures for the simulator, counted apart so tests need no timing. */
+  timeouts: number;
 }
 
 export function toRequest(action: Action): HttpCall {
@@ -49,6 +52,7 @@ export function toRequest(action: Action): HttpCall {
 export async function replay(baseUrl: string, actions: readonly Action[]): Promise<ReplayResult> {
   const latenciesMs: ReplayResult['latenciesMs'] = { register: [], post: [], follow: [], unfollow: [] };
   const errors: ReplayResult['errors'] = [];
+  let timeouts = 0;
   const started = performance.now();
   for (const action of actions) {
     const sent = performance.now();
@@ -58,5 +62,5 @@ export async function replay(baseUrl: string, actions: readonly Action[]): Promi
     if (answer.status !== 204 || ms > SIMULATOR_TIMEOUT_MS)
       errors.push({ action, status: answer.status, body: answer.text });
   }
-  return { wallMs: performance.now() - started, latenciesMs, errors };
+  return { wallMs: performance.now() - started, latenciesMs, errors, timeouts };
 }

@@ -16,7 +16,7 @@ export class UserStore {
 
   /**
    * Validates in the contract's order, hashes, and inserts. The pre-check spares
-   * a 20 ms hash for a taken name; the `on conflict` closes the race between
+   * a ~14 ms hash for a taken name; the `on conflict` closes the race between
    * the check and the insert.
    */
   async register(input: RegistrationInput, options: { latest?: number } = {}): Promise<UserSummary> {
