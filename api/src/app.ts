@@ -1,9 +1,8 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import type { Logger } from '@minitwit/monitoring';
 import type { ApiDeps } from './deps';
 import { ApiError, toErrorBody } from './http/api-error';
 import { latestOf } from './http/latest';
-import { observeRequests } from './http/observe';
+import { observeRequests, requestLogger } from './http/observe';
 import { operationsRoutes } from './routes/operations';
 import { simulatorRoutes } from './routes/simulator';
 
@@ -28,7 +27,7 @@ export function createApiApp(deps: ApiDeps): Express {
  */
 function errorHandler({ db, logger }: ApiDeps): ErrorRequestHandler {
   return async (error: unknown, _req, res, _next) => {
-    const log = (res.locals.log as Logger | undefined) ?? logger;
+    const log = requestLogger(res, logger);
     const latest = latestOf(res);
     if (latest !== undefined) {
       try {

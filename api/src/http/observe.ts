@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** The request's logger, carrying its id; built on first use, since most requests never log. */
+export function requestLogger(res: Response, base: Logger): Logger {
+  const requestId = res.locals.requestId as string | undefined;
+  return requestId ? base.child({ requestId }) : base;
+}
+
 /**
- * Gives every request an id (the proxy's X-Request-Id when it sent a sane one),
- * a child logger carrying it, and records rate and latency per route template
- * when the response finishes. Access lines go out at winston's `http` level,
- * so the default `info` keeps the hot path quiet.
+ * Gives every request an id (the proxy's X-Request-Id when it sent a sane one)
+ * and records rate and latency per route template when the response
+ * finishes. Access lines go out at winston's `http` level, so the default
+ * `info` keeps the hot path quiet.
  */
 export function observeRequests(logger: Logger, metrics: ServiceMetrics): RequestHandler {
+  const accessLog = logger.isLevelEnabled('http');
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.locals.requestId = requestId;
-    res.locals.log = logger.child({ requestId });
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -25,7 +31,8 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics): Reques
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
-      (res.locals.log as Logger).http('request', { ...labels, path: req.originalUrl, ms: seconds * 1000 });
+      if (accessLog)
+        requestLogger(res, logger).http('request', { ...labels, path: req.originalUrl, ms: seconds * 1000 });
     });
     next();
   };
