@@ -1,11 +1,13 @@
-import { databaseEnvSchema, optionalUrl } from '@minitwit/db';
+import { databaseEnvSchema } from '@minitwit/db';
+import { logLevelSchema, parseEnv } from '@minitwit/monitoring';
+import { redisEnvSchema } from '@minitwit/realtime';
 import { z } from 'zod';
 
 /**
  * The API's whole configuration, from the environment, validated once at
  * start. The only reader of process.env in this service.
  */
-export const apiEnvSchema = databaseEnvSchema.extend({
+export const apiEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).extend({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(5001),
   /**
@@ -16,17 +18,11 @@ export const apiEnvSchema = databaseEnvSchema.extend({
     .string()
     .regex(/^[^:]+:.+$/, 'must look like user:password')
     .default('simulator:super_safe!'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug']).default('info'),
-  REDIS_URL: optionalUrl(/^rediss?:\/\//, 'must be a redis:// URL'),
+  LOG_LEVEL: logLevelSchema,
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
-  const parsed = apiEnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`Invalid API configuration:\n${problems}`);
-  }
-  return parsed.data;
+  return parseEnv('API', apiEnvSchema, source);
 }

@@ -1,23 +1,29 @@
 import { databaseOptionsFrom, openDatabase } from '@minitwit/db';
 import { createLogger, createServiceMetrics, handleShutdown } from '@minitwit/monitoring';
-import { noopPublisher } from '@minitwit/realtime';
+import { createPublisher, pingRedis } from '@minitwit/realtime';
 import { loadApiEnv } from './config';
 import { listenApi } from './server';
 
-/** The simulator API on its own: `npm run start:api`. */
+/**
+ * The simulator API on its own: `npm run start:api`. With REDIS_URL it
+ * publishes every committed write to the realtime servers through Redis.
+ */
 const env = loadApiEnv();
 const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
 const db = await openDatabase(databaseOptionsFrom(env));
+const live = await createPublisher({ redisUrl: env.REDIS_URL, channel: env.REDIS_CHANNEL, logger });
+const redis = live.redis;
 const api = await listenApi(
   {
     db,
-    publisher: noopPublisher,
+    publisher: live.publisher,
     logger,
     metrics: createServiceMetrics('api'),
     simulatorCredentials: env.SIMULATOR_CREDENTIALS,
+    healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
   },
   env.API_HOST,
   env.API_PORT,
 );
-logger.info('api listening', { url: api.url, database: db.embedded ? 'embedded' : 'postgres' });
-handleShutdown(logger, [api.close, db.close]);
+logger.info('api listening', { url: api.url, database: db.embedded ? 'embedded' : 'postgres', redis: Boolean(redis) });
+handleShutdown(logger, [api.close, live.close, db.close]);

@@ -1,29 +1,65 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { listenApi, loadApiEnv } from '@minitwit/api';
 import { databaseOptionsFrom, openDatabase, provideDatabase } from '@minitwit/db';
 import { createLogger, createServiceMetrics, handleShutdown } from '@minitwit/monitoring';
-import { listenApi, loadApiEnv } from '@minitwit/api';
-import { noopPublisher } from '@minitwit/realtime';
+import { createPublisher, createRealtimeServer, loadRealtimeConfig, pingRedis } from '@minitwit/realtime';
+import { exportOriginForWeb, loadLauncherEnv } from './config';
+import { loadWebHandler } from './web-handler';
 
 /**
- * `npm start`: the whole of MiniTwit in one process on the embedded defaults
- * (PGlite under DATA_DIR, in-process fan-out), or on PostgreSQL/Redis when
- * DATABASE_URL/REDIS_URL are set. One database instance serves every part.
+ * `npm start`: the whole of MiniTwit in one process — web app and its live
+ * timelines on one origin (127.0.0.1:3000), simulator API on 127.0.0.1:5001 —
+ * on the embedded defaults (PGlite under DATA_DIR, in-process fan-out), or on
+ * PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set. One database
+ * instance serves every part.
  */
-const env = loadApiEnv();
-const logger = createLogger({ service: 'minitwit', level: env.LOG_LEVEL });
-const db = await openDatabase(databaseOptionsFrom(env));
+const launcher = loadLauncherEnv();
+const apiEnv = loadApiEnv();
+const realtimeEnv = loadRealtimeConfig();
+const logger = createLogger({ service: 'minitwit', level: launcher.LOG_LEVEL });
+
+const db = await openDatabase(databaseOptionsFrom(apiEnv));
 provideDatabase(db);
 
+// With Redis, every write goes out through it (as from separate processes); without, to the server below.
+const live = await createPublisher({ redisUrl: realtimeEnv.REDIS_URL, channel: realtimeEnv.REDIS_CHANNEL, logger });
+
+exportOriginForWeb(launcher.ORIGIN);
+const web = createServer(await loadWebHandler());
+// Attached after the web handler: Socket.IO takes /socket.io/ and passes every other request on.
+const realtime = await createRealtimeServer({
+  db,
+  logger: logger.child({ service: 'realtime' }),
+  metrics: createServiceMetrics('realtime'),
+  redis: realtimeEnv.REDIS_URL ? { url: realtimeEnv.REDIS_URL, channel: realtimeEnv.REDIS_CHANNEL } : undefined,
+  httpServer: web,
+});
+await new Promise<void>((resolve, reject) => {
+  web.once('error', reject);
+  web.listen(launcher.WEB_PORT, launcher.WEB_HOST, () => resolve());
+});
+const webPort = (web.address() as AddressInfo).port;
+
+const redis = live.redis;
 const api = await listenApi(
   {
     db,
-    publisher: noopPublisher,
+    publisher: live.publisher,
     logger: logger.child({ service: 'api' }),
     metrics: createServiceMetrics('api'),
-    simulatorCredentials: env.SIMULATOR_CREDENTIALS,
+    simulatorCredentials: apiEnv.SIMULATOR_CREDENTIALS,
+    healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
   },
-  env.API_HOST,
-  env.API_PORT,
+  apiEnv.API_HOST,
+  apiEnv.API_PORT,
 );
-logger.info('api listening', { url: api.url, database: db.embedded ? `embedded (${env.DATA_DIR})` : 'postgres' });
 
-handleShutdown(logger, [api.close, db.close]);
+logger.info('minitwit started', {
+  web: `http://${launcher.WEB_HOST}:${webPort}`,
+  api: api.url,
+  database: db.embedded ? `embedded (${apiEnv.DATA_DIR})` : 'postgres',
+  fanout: redis ? 'redis' : 'in-process',
+});
+
+handleShutdown(logger, [api.close, realtime.close, live.close, db.close]);

@@ -1,1 +1,16 @@
 export { noopPublisher, type TimelinePublisher } from './publisher';
+export { createPublisher, type PublisherHandle, type PublisherOptions } from './publish/create-publisher';
+export { inProcessPublisher } from './publish/local-hub';
+export { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server/create-server';
+export * from './contract';
+export { rooms } from './rooms';
+export { gravatarUrl } from './gravatar';
+export { toLiveMessage } from './live-message';
+export {
+  loadRealtimeConfig,
+  parseRealtimeConfig,
+  realtimeEnvSchema,
+  redisEnvSchema,
+  type RealtimeConfig,
+} from './config';
+export { pingRedis } from './redis';

@@ -1,0 +1,120 @@
+import { expect, test } from '@playwright/test';
+import { PASSWORD, loginViaForm, postForm, registerViaForm, uniqueName } from './helpers';
+
+test.describe('register', () => {
+  const cases: { name: string; fields: Record<string, string>; error: string }[] = [
+    {
+      name: 'no username',
+      fields: { username: '', email: 'a@b.c', password: 'x', password2: 'x' },
+      error: 'You have to enter a username',
+    },
+    // Order matters: with everything wrong, the username error wins.
+    {
+      name: 'everything missing',
+      fields: { username: '', email: '', password: '', password2: 'y' },
+      error: 'You have to enter a username',
+    },
+    {
+      name: 'bad email',
+      fields: { username: 'U', email: 'not-an-email', password: '', password2: '' },
+      error: 'You have to enter a valid email address',
+    },
+    {
+      name: 'no password',
+      fields: { username: 'U', email: 'a@b.c', password: '', password2: 'y' },
+      error: 'You have to enter a password',
+    },
+    {
+      name: 'passwords differ',
+      fields: { username: 'U', email: 'a@b.c', password: 'x', password2: 'y' },
+      error: 'The two passwords do not match',
+    },
+  ];
+
+  for (const { name, fields, error } of cases) {
+    test(`error: ${name}`, async ({ page }) => {
+      await page.goto('/register');
+      await expect(page).toHaveTitle('Sign Up | MiniTwit');
+      await page.getByLabel('Username').fill(fields.username ?? '');
+      await page.getByLabel('E-Mail').fill(fields.email ?? '');
+      await page.getByLabel('Password', { exact: true }).fill(fields.password ?? '');
+      await page.getByLabel('Password (repeat)').fill(fields.password2 ?? '');
+      await page.getByRole('button', { name: 'Sign Up' }).click();
+      await expect(page.locator('div.error')).toContainText(error);
+      await expect(page).toHaveURL(/\/register$/);
+      // What was typed is kept for the next try.
+      await expect(page.getByLabel('Username')).toHaveValue(fields.username ?? '');
+    });
+  }
+
+  test('success, then the name is taken', async ({ page }) => {
+    const username = uniqueName('reg');
+    await registerViaForm(page, username);
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveTitle('Sign In | MiniTwit');
+
+    await page.goto('/register');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('E-Mail').fill('other@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('p');
+    await page.getByLabel('Password (repeat)').fill('p');
+    await page.getByRole('button', { name: 'Sign Up' }).click();
+    await expect(page.locator('div.error')).toContainText('The username is already taken');
+  });
+});
+
+test.describe('login and logout', () => {
+  test('errors, success, a fresh session, and logout ends it on the server', async ({ page, context }) => {
+    const username = uniqueName('login');
+    await registerViaForm(page, username);
+
+    await loginViaForm(page, `${username}-nobody`);
+    await expect(page.locator('div.error')).toContainText('Invalid username');
+    await loginViaForm(page, username, 'wrong password');
+    await expect(page.locator('div.error')).toContainText('Invalid password');
+
+    await loginViaForm(page, username);
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged in');
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveTitle('My Timeline | MiniTwit');
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'minitwit_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Lax');
+
+    // Signing in again issues a new session id and ends the old one.
+    expect((await postForm(page.request, '/login', { username, password: PASSWORD })).status()).toBe(303);
+    const renewed = (await context.cookies()).find((cookie) => cookie.name === 'minitwit_session');
+    expect(renewed?.value).toBeTruthy();
+    expect(renewed?.value).not.toBe(session?.value);
+
+    await page.goto('/');
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged out');
+    await expect(page).toHaveURL(/\/public$/);
+    await expect(page.getByRole('link', { name: 'Sign In' })).toBeVisible();
+
+    // Replaying either old cookie does not sign anyone in: the sessions are gone server-side.
+    for (const old of [session, renewed]) {
+      if (!old) throw new Error('no session cookie');
+      await context.addCookies([{ ...old }]);
+      await page.goto('/');
+      await expect(page).toHaveURL(/\/public$/);
+    }
+  });
+
+  test('repeated failed logins for one username are slowed down', async ({ page }) => {
+    const username = uniqueName('throttle');
+    await registerViaForm(page, username);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await postForm(page.request, '/login', { username, password: `guess ${attempt}` });
+      expect(response.status()).toBe(400);
+    }
+    // Even the right password is refused while the username is locked (1 s after the fifth failure).
+    const refused = await postForm(page.request, '/login', { username, password: PASSWORD });
+    expect(refused.status()).toBe(429);
+    expect(await refused.text()).toContain('Too many failed attempts');
+    await page.waitForTimeout(1_100);
+    await loginViaForm(page, username);
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged in');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../contract';
+import { FeedState } from './feed-state';
+
+const message = (id: number): LiveMessage => ({
+  id,
+  text: `m${id}`,
+  pubDate: new Date(Date.UTC(2024, 0, 1, 0, 0, id)).toISOString(),
+  author: { id: 1, username: 'a', avatarUrl: 'x' },
+});
+const ids = (messages: LiveMessage[]) => messages.map((m) => m.id);
+
+describe('FeedState', () => {
+  it('subscribes after the newest id the page rendered', () => {
+    expect(new FeedState(10).beginSubscribe()).toBe(10);
+    expect(new FeedState(0, [4, 12]).beginSubscribe()).toBe(12);
+  });
+
+  it('holds live messages while subscribing, then hands over backlog and live in order, once each', () => {
+    const state = new FeedState(10);
+    state.beginSubscribe();
+    expect(state.live(message(13))).toEqual([]);
+    expect(state.live(message(12))).toEqual([]);
+    // The backlog read overlapped the live ones: 12 arrives both ways.
+    expect(ids(state.completeSubscribe([message(11), message(12)]))).toEqual([11, 12, 13]);
+    expect(state.newestId()).toBe(13);
+  });
+
+  it('drops live duplicates and ids at or below what the page already has', () => {
+    const state = new FeedState(0, [5]);
+    state.completeSubscribe([]);
+    expect(ids(state.live(message(6)))).toEqual([6]);
+    expect(state.live(message(6))).toEqual([]);
+    expect(state.live(message(5))).toEqual([]);
+  });
+
+  it('re-subscribes after a reconnect with the newest id it showed', () => {
+    const state = new FeedState(1);
+    state.beginSubscribe();
+    state.completeSubscribe([message(2), message(3)]);
+    expect(state.beginSubscribe()).toBe(3);
+  });
+
+  it('forgets a buffer whose subscription was aborted, and asks again from the same id', () => {
+    const state = new FeedState(1);
+    state.beginSubscribe();
+    state.live(message(2));
+    state.abortSubscribe();
+    expect(state.beginSubscribe()).toBe(1);
+    expect(ids(state.completeSubscribe([message(2)]))).toEqual([2]);
+  });
+
+  it('never brings back a removed message, live or from a backlog read before the removal', () => {
+    const state = new FeedState(0);
+    state.beginSubscribe();
+    expect(state.remove([7, 8])).toEqual([7, 8]);
+    expect(ids(state.completeSubscribe([message(6), message(7)]))).toEqual([6]);
+    expect(state.live(message(8))).toEqual([]);
+  });
+});

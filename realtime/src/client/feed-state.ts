@@ -1,0 +1,67 @@
+import type { LiveMessage } from '../contract';
+import { freshMessages, newestIdOf } from './merge';
+
+/**
+ * What one live page has seen, independent of sockets. While a subscription
+ * is in flight, live messages wait in a buffer: they may be newer than the
+ * backlog the server is still reading, and the page should get both in order,
+ * once each.
+ */
+export class FeedState {
+  private readonly known: Set<number>;
+  private readonly removed = new Set<number>();
+  private buffer: LiveMessage[] | null = null;
+  private newest: number;
+
+  constructor(newestId: number, knownIds: Iterable<number> = []) {
+    this.known = new Set(knownIds);
+    this.newest = newestIdOf(this.known, newestId);
+  }
+
+  /** Starts a (re)subscription; returns the id to subscribe after. */
+  beginSubscribe(): number {
+    this.buffer = [];
+    return this.newest;
+  }
+
+  /** The subscription ended without a reply (disconnect, timeout): what was buffered comes back in the next backlog. */
+  abortSubscribe(): void {
+    this.buffer = null;
+  }
+
+  /** The backlog arrived: it and what was buffered meanwhile, new ones only, oldest first. */
+  completeSubscribe(backlog: readonly LiveMessage[]): LiveMessage[] {
+    const buffered = this.buffer ?? [];
+    this.buffer = null;
+    return this.accept([...backlog, ...buffered]);
+  }
+
+  /** A live message: to show now (a list of 0 or 1), or held until the backlog is in. */
+  live(message: LiveMessage): LiveMessage[] {
+    if (this.buffer) {
+      this.buffer.push(message);
+      return [];
+    }
+    return this.accept([message]);
+  }
+
+  /** Removed ids are remembered, so a backlog read before the removal cannot bring one back. */
+  remove(ids: readonly number[]): number[] {
+    for (const id of ids) this.removed.add(id);
+    return [...ids];
+  }
+
+  newestId(): number {
+    return this.newest;
+  }
+
+  private accept(incoming: readonly LiveMessage[]): LiveMessage[] {
+    const fresh = freshMessages(this.known, incoming).filter((message) => !this.removed.has(message.id));
+    for (const message of fresh) this.known.add(message.id);
+    this.newest = newestIdOf(
+      fresh.map((message) => message.id),
+      this.newest,
+    );
+    return fresh;
+  }
+}

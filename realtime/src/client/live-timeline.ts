@@ -1,0 +1,133 @@
+import { type ManagerOptions, type Socket, type SocketOptions, io as connect } from 'socket.io-client';
+import type { ClientToServerEvents, LiveMessage, LiveScope, ServerToClientEvents, SubscribeReply } from '../contract';
+import { FeedState } from './feed-state';
+
+export type LiveStatus =
+  | 'connecting'
+  /** Subscribed: the backlog is in and new messages arrive as they are written. */
+  | 'live'
+  /** Connection lost; socket.io-client is reconnecting with backoff and jitter. */
+  | 'offline'
+  /** More was missed than one backlog carries: reload the page rather than show a gap. */
+  | 'stale'
+  /** My Timeline without a valid session (signed out, or it expired). */
+  | 'unauthorized';
+
+export type TimelineSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface LiveTimelineOptions {
+  /** Realtime server URL; omitted means the page's own origin (behind the proxy). */
+  url?: string;
+  scope: LiveScope;
+  /** Id of the newest message the page rendered, 0 for an empty page. */
+  newestId: number;
+  /** Ids already shown, when the page has them (only newer ids can arrive, so this is optional). */
+  knownIds?: Iterable<number>;
+  /** New messages for the page, oldest first, each exactly once. */
+  onMessages(messages: LiveMessage[]): void;
+  /** Messages to take off the page (flagged); ids the page does not show are harmless. */
+  onRemove(ids: number[]): void;
+  onStatus?(status: LiveStatus): void;
+  /** Overrides for socket.io-client, e.g. `extraHeaders` for a Node test client. */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** How long to wait for a subscription reply before trying again. */
+  subscribeTimeoutMs?: number;
+}
+
+export interface LiveTimeline {
+  socket: TimelineSocket;
+  newestId(): number;
+  stop(): void;
+}
+
+/** Backoff with jitter: socket.io-client doubles from 1 s up to 10 s, each delay ±50%. */
+const RECONNECT: Partial<ManagerOptions> = {
+  reconnection: true,
+  reconnectionDelay: 1_000,
+  reconnectionDelayMax: 10_000,
+  randomizationFactor: 0.5,
+};
+
+function jittered(baseMs: number): number {
+  return baseMs * (0.5 + Math.random());
+}
+
+/**
+ * A live timeline for one page: connects, subscribes with the newest id it
+ * has (on the first connect and on every reconnect), merges the backlog with
+ * live messages and hands the page each new message once, in order.
+ */
+export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
+  const state = new FeedState(options.newestId, options.knownIds);
+  const socketOptions: Partial<ManagerOptions & SocketOptions> = {
+    ...RECONNECT,
+    // Websocket only: several servers sit behind the proxy, and polling would need sticky sessions.
+    transports: ['websocket'],
+    withCredentials: true,
+    ...options.socketOptions,
+  };
+  const socket: TimelineSocket = options.url ? connect(options.url, socketOptions) : connect(socketOptions);
+  const status = (next: LiveStatus) => options.onStatus?.(next);
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  // Each connection gets a number; replies and timeouts of an older one are ignored.
+  let connection = 0;
+
+  const subscribe = (forConnection: number) => {
+    const afterId = state.beginSubscribe();
+    socket
+      .timeout(options.subscribeTimeoutMs ?? 10_000)
+      .emit('timeline:subscribe', { scope: options.scope, afterId }, (error: Error | null, reply: SubscribeReply) => {
+        if (stopped || forConnection !== connection) return;
+        if (error || !reply.ok) {
+          state.abortSubscribe();
+          if (!error && !reply.ok && reply.error === 'unauthorized') return status('unauthorized');
+          // The server or its database hiccuped: try again on the same connection, backing off.
+          attempt += 1;
+          retry = setTimeout(() => subscribe(forConnection), jittered(Math.min(10_000, 500 * 2 ** attempt)));
+          return;
+        }
+        attempt = 0;
+        const fresh = state.completeSubscribe(reply.messages);
+        if (fresh.length > 0) options.onMessages(fresh);
+        status(reply.truncated ? 'stale' : 'live');
+      });
+  };
+
+  socket.on('connect', () => {
+    connection += 1;
+    clearTimeout(retry);
+    subscribe(connection);
+  });
+  socket.on('disconnect', (reason) => {
+    connection += 1;
+    clearTimeout(retry);
+    state.abortSubscribe();
+    if (stopped) return;
+    status('offline');
+    // socket.io-client does not reconnect after a server-side disconnect; this page still wants its timeline.
+    if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), jittered(1_000));
+  });
+  socket.on('connect_error', () => {
+    if (!stopped) status('offline');
+  });
+  socket.on('message:created', (message) => {
+    const fresh = state.live(message);
+    if (fresh.length > 0) options.onMessages(fresh);
+  });
+  socket.on('message:removed', ({ ids }) => {
+    options.onRemove(state.remove(ids));
+  });
+
+  status('connecting');
+  return {
+    socket,
+    newestId: () => state.newestId(),
+    stop() {
+      stopped = true;
+      clearTimeout(retry);
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseRealtimeConfig } from './config';
+
+describe('parseRealtimeConfig', () => {
+  it('defaults to one process on 127.0.0.1:5002 without Redis', () => {
+    const config = parseRealtimeConfig({});
+    expect(config).toMatchObject({ REALTIME_PORT: 5002, REALTIME_HOST: '127.0.0.1' });
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('treats an empty REDIS_URL as unset and splits CORS origins', () => {
+    const config = parseRealtimeConfig({ REDIS_URL: '', REALTIME_CORS_ORIGINS: 'http://a, http://b' });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.REALTIME_CORS_ORIGINS).toEqual(['http://a', 'http://b']);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => parseRealtimeConfig({ REDIS_URL: 'http://x', REALTIME_PORT: 'abc' })).toThrow(
+      /REDIS_URL[\s\S]*REALTIME_PORT|REALTIME_PORT[\s\S]*REDIS_URL/,
+    );
+  });
+});

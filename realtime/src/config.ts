@@ -1,0 +1,43 @@
+import { databaseEnvSchema, optionalUrl } from '@minitwit/db';
+import { logLevelSchema, parseEnv } from '@minitwit/monitoring';
+import { z } from 'zod';
+
+/**
+ * The realtime service's environment, the only reader of `process.env` in
+ * realtime/. Every variable is documented in `.env.example`.
+ */
+/** Redis, for every process that publishes to or serves live timelines. */
+export const redisEnvSchema = z.object({
+  /** Without it, everything runs in one process through the in-process publisher. */
+  REDIS_URL: optionalUrl(/^rediss?:\/\//, 'must be a redis:// URL'),
+  /** Pub/sub channel prefix shared by the adapter and every emitter; the socket.io default. */
+  REDIS_CHANNEL: z.string().min(1).default('socket.io'),
+});
+
+export const realtimeEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).extend({
+  REALTIME_PORT: z.coerce.number().int().min(0).max(65535).default(5002),
+  REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Browser origins allowed to connect cross-origin (comma-separated); empty means same origin only. */
+  REALTIME_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  LOG_LEVEL: logLevelSchema,
+});
+
+export type RealtimeConfig = z.infer<typeof realtimeEnvSchema>;
+
+/** Parses an environment; throws one readable message listing every bad variable. */
+export function parseRealtimeConfig(env: Record<string, string | undefined>): RealtimeConfig {
+  return parseEnv('realtime', realtimeEnvSchema, env);
+}
+
+/** The process environment, parsed once, on first use. */
+export function loadRealtimeConfig(): RealtimeConfig {
+  return parseRealtimeConfig(process.env);
+}

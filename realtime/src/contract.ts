@@ -1,0 +1,60 @@
+/**
+ * The one event contract between the realtime servers, the publishers and the
+ * browser client. Browser-safe: types and constants only, no Node imports.
+ * Event names are `entity:verb`.
+ */
+
+/** What a page shows. The viewer of `home` is the socket's signed-in user, never a client-given id. */
+export type LiveScope = { kind: 'public' } | { kind: 'user'; userId: number } | { kind: 'home' };
+
+/** A timeline message as browsers see it: no email, the gravatar URL instead. */
+export interface LiveMessage {
+  id: number;
+  text: string;
+  /** ISO 8601, UTC. */
+  pubDate: string;
+  author: { id: number; username: string; avatarUrl: string };
+}
+
+export interface SubscribeRequest {
+  scope: LiveScope;
+  /** Id of the newest message the page shows (0 when it shows none): the backlog starts after it. */
+  afterId: number;
+}
+
+export type SubscribeError = 'unauthorized' | 'invalid' | 'unavailable';
+
+export type SubscribeReply =
+  | {
+      ok: true;
+      /** What was missed since `afterId`, oldest first. */
+      messages: LiveMessage[];
+      /** More was missed than one backlog carries: the page should reload instead of showing a gap. */
+      truncated: boolean;
+    }
+  | { ok: false; error: SubscribeError };
+
+export interface MessagesRemoved {
+  ids: number[];
+}
+
+export const EVENTS = {
+  messageCreated: 'message:created',
+  messageRemoved: 'message:removed',
+  timelineSubscribe: 'timeline:subscribe',
+} as const;
+
+export interface ServerToClientEvents {
+  'message:created': (message: LiveMessage) => void;
+  'message:removed': (removed: MessagesRemoved) => void;
+}
+
+export interface ClientToServerEvents {
+  'timeline:subscribe': (request: SubscribeRequest, ack: (reply: SubscribeReply) => void) => void;
+}
+
+/** Cookie the web app keeps its session token in; the handshake reads it. */
+export const SESSION_COOKIE = 'session';
+
+/** Most messages one backlog reply carries. */
+export const BACKLOG_LIMIT = 200;

@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { gravatarUrl } from './gravatar';
+
+describe('gravatarUrl', () => {
+  it('hashes the trimmed, lower-cased email (Gravatar documentation example)', () => {
+    expect(gravatarUrl('  MyEmailAddress@example.com ')).toBe(
+      'https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?d=identicon&s=48',
+    );
+  });
+});

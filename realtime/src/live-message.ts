@@ -1,0 +1,17 @@
+import type { TimelineMessage } from '@minitwit/db';
+import type { LiveMessage } from './contract';
+import { gravatarUrl } from './gravatar';
+
+/** The browser's view of a message: emails stay on the server. */
+export function toLiveMessage(message: TimelineMessage): LiveMessage {
+  return {
+    id: message.id,
+    text: message.text,
+    pubDate: message.pubDate.toISOString(),
+    author: {
+      id: message.author.id,
+      username: message.author.username,
+      avatarUrl: gravatarUrl(message.author.email),
+    },
+  };
+}

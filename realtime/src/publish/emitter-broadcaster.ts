@@ -1,0 +1,23 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { ServerToClientEvents } from '../contract';
+import type { RedisClient } from '../redis';
+import type { Broadcaster } from './broadcaster';
+
+/**
+ * Broadcasts from a process without a Socket.IO server (api, web, the flag
+ * tool) onto the channel the realtime servers' Redis adapter listens on.
+ */
+export function emitterBroadcaster(client: RedisClient, channel: string): Broadcaster {
+  const emitter = new Emitter<ServerToClientEvents>(client, { key: channel });
+  return {
+    emit(rooms, event, ...args) {
+      emitter.to(rooms).emit(event, ...args);
+    },
+    join(fromRoom, room) {
+      emitter.in(fromRoom).socketsJoin(room);
+    },
+    leave(fromRoom, room) {
+      emitter.in(fromRoom).socketsLeave(room);
+    },
+  };
+}

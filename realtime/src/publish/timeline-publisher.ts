@@ -1,0 +1,28 @@
+import type { TimelineMessage } from '@minitwit/db';
+import { toLiveMessage } from '../live-message';
+import type { TimelinePublisher } from '../publisher';
+import { rooms } from '../rooms';
+import type { Broadcaster } from './broadcaster';
+
+/**
+ * What each committed write means for open pages. One emit per write: the
+ * adapter sends a socket that sits in several of the target rooms one copy.
+ */
+export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
+  return {
+    messagePosted(message: TimelineMessage) {
+      broadcaster.emit([rooms.public(), rooms.author(message.author.id)], 'message:created', toLiveMessage(message));
+    },
+    followChanged({ whoId, whomId, following }) {
+      if (following) broadcaster.join(rooms.viewer(whoId), rooms.author(whomId));
+      else broadcaster.leave(rooms.viewer(whoId), rooms.author(whomId));
+    },
+    messagesFlagged(messages) {
+      if (messages.length === 0) return;
+      const authorRooms = new Set(messages.map((message) => rooms.author(message.authorId)));
+      broadcaster.emit([rooms.public(), ...authorRooms], 'message:removed', {
+        ids: messages.map((message) => message.id),
+      });
+    },
+  };
+}

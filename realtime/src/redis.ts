@@ -1,0 +1,88 @@
+import type { Logger } from '@minitwit/monitoring';
+import { type RedisClientType, createClient } from 'redis';
+
+export type RedisClient = RedisClientType;
+
+/**
+ * A connected node-redis client with its `error` listener attached before
+ * anything else can fail: an `error` event without a listener crashes the
+ * process. While Redis is down the client retries on its own and emits an
+ * error per attempt, so only the first one of an outage is logged.
+ */
+export async function connectRedis(url: string, logger: Logger, role: string): Promise<RedisClient> {
+  const client: RedisClient = createClient({ url });
+  watch(client, logger, role);
+  await client.connect();
+  return client;
+}
+
+/** A second connection (pub/sub needs its own), watched the same way. */
+export async function duplicateRedis(client: RedisClient, logger: Logger, role: string): Promise<RedisClient> {
+  const copy = client.duplicate();
+  watch(copy, logger, role);
+  await copy.connect();
+  return copy;
+}
+
+function watch(client: RedisClient, logger: Logger, role: string): void {
+  let down = false;
+  client.on('error', (error: unknown) => {
+    if (down) return;
+    down = true;
+    logger.error('redis connection lost; retrying', { role, error });
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info('redis connection restored', { role });
+  });
+}
+
+/**
+ * The socket.io adapter and emitter call `publish` without handling its
+ * promise; a rejection (a client closed with commands queued) would be an
+ * unhandled rejection, which ends a Node process. This view of the client
+ * logs those instead and leaves every other member as it is.
+ */
+export function withSafePublish(client: RedisClient, logger: Logger): RedisClient {
+  const publish = (channel: string, message: string | Buffer): Promise<number> =>
+    client.publish(channel, message).catch((error: unknown) => {
+      logger.warn('redis publish failed', { channel, error });
+      return 0;
+    });
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'publish') return publish;
+      const value: unknown = Reflect.get(target, property, target);
+      // Methods are bound to the real client: node-redis reads private state through `this`.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** PING with a deadline: while Redis is down the client queues commands instead of failing them. */
+export async function pingRedis(client: RedisClient, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([client.ping(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Closes gracefully when Redis is there (queued commands finish: a destroy
+ * would reject promises the adapter never handles), and without waiting on a
+ * Redis that is gone.
+ */
+export async function closeRedis(client: RedisClient, logger: Logger): Promise<void> {
+  if (!client.isOpen) return;
+  if (!client.isReady) {
+    client.destroy();
+    return;
+  }
+  await client.close().catch((error: unknown) => logger.warn('redis close failed', { error }));
+}

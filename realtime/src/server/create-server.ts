@@ -1,0 +1,126 @@
+import { type Server as HttpServer, createServer } from 'node:http';
+import type { Database } from '@minitwit/db';
+import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import type { ServerToClientEvents } from '../contract';
+import { ioBroadcaster } from '../publish/io-broadcaster';
+import { registerLocalServer } from '../publish/local-hub';
+import { publisherOver } from '../publish/timeline-publisher';
+import type { TimelinePublisher } from '../publisher';
+import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
+import { authenticate } from './auth';
+import { type HealthCheck, httpHandler } from './http-handler';
+import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
+import { handleSubscriptions } from './subscribe';
+import type { RealtimeIo, SocketData } from './types';
+
+export interface RealtimeServerOptions {
+  db: Database;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Share rooms and events with the other realtime servers and the emitters through Redis. */
+  redis?: { url: string; channel?: string } | undefined;
+  /** Browser origins allowed cross-origin; same origin only when empty. */
+  corsOrigins?: string[];
+  /**
+   * Make this the server the in-process publisher reaches. Defaults to true
+   * without Redis (the one-process setup) and false with it, where writers
+   * publish through Redis and a second local route would deliver twice.
+   */
+  registerInProcess?: boolean;
+  /**
+   * Attach to this server (the web app's, when everything runs in one
+   * process, so the browser connects to its own origin) instead of creating
+   * one. Its request listeners must be in place already: Socket.IO takes
+   * `/socket.io/` and hands every other request to them. It then serves no
+   * `/healthz` or `/metrics` of its own.
+   */
+  httpServer?: HttpServer;
+}
+
+export interface RealtimeServer {
+  /** Not listening yet: the caller picks host and port. Serves `/healthz` and `/metrics` too. */
+  httpServer: HttpServer;
+  io: RealtimeIo;
+  /** Publishes through this server (and its adapter, so to every server). */
+  publisher: TimelinePublisher;
+  metrics: RealtimeMetrics;
+  close(): Promise<void>;
+}
+
+/** Builds a realtime server and its HTTP server from its dependencies; does not listen. */
+export async function createRealtimeServer(options: RealtimeServerOptions): Promise<RealtimeServer> {
+  const { db, logger } = options;
+  const metrics = createRealtimeMetrics(options.metrics);
+  const redisClients: RedisClient[] = [];
+  const checks: HealthCheck[] = [{ name: 'database', check: () => db.ping() }];
+
+  const httpServer = options.httpServer ?? createServer();
+  const io: RealtimeIo = new Server(httpServer, {
+    // Websocket only: behind a proxy with several servers, long-polling would need sticky sessions.
+    transports: ['websocket'],
+    serveClient: false,
+    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
+  });
+
+  if (options.redis) {
+    try {
+      const pub = await connectRedis(options.redis.url, logger, 'adapter-pub');
+      redisClients.push(pub);
+      const sub = await duplicateRedis(pub, logger, 'adapter-sub');
+      redisClients.push(sub);
+      io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
+      checks.push({ name: 'redis', check: () => pingRedis(pub, 1_000) });
+    } catch (error) {
+      await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
+      throw error;
+    }
+  }
+  if (!options.httpServer) httpServer.on('request', httpHandler(checks, options.metrics.registry, logger));
+
+  const delivered = new Map<string, { inc(): void }>();
+  const countDelivery = (event: string) => {
+    let counter = delivered.get(event);
+    if (!counter) {
+      counter = metrics.delivered.labels({ event });
+      delivered.set(event, counter);
+    }
+    counter.inc();
+  };
+
+  io.use(authenticate(db, logger, metrics));
+  io.on('connection', (socket) => {
+    metrics.connectedSockets.inc();
+    // The handshake (headers, cookie) is built by now; dropping the upgrade request it came from
+    // is the Socket.IO docs' advice for memory per idle socket.
+    (socket.conn as { request: unknown }).request = null;
+    // One shared listener for every socket: counting costs no per-socket closure.
+    socket.onAnyOutgoing(countDelivery as (event: keyof ServerToClientEvents) => void);
+    socket.on('disconnect', () => metrics.connectedSockets.dec());
+    handleSubscriptions(socket, { db, logger, metrics });
+  });
+
+  const publisher = publisherOver(ioBroadcaster(io));
+  const unregister = (options.registerInProcess ?? !options.redis) ? registerLocalServer(publisher) : () => {};
+
+  return {
+    httpServer,
+    io,
+    publisher,
+    metrics,
+    async close() {
+      unregister();
+      // io.close drops connections without a disconnect packet, so browsers reconnect to another server.
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => {
+        // io.close also closes the HTTP server; one that never listened reports so, which is fine here.
+        void io.close(() => resolve());
+      });
+      await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
+      metrics.connectedSockets.set(0);
+    },
+  };
+}
+
+export type { SocketData };

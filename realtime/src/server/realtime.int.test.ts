@@ -1,0 +1,178 @@
+import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SubscribeReply } from '../contract';
+import { inProcessPublisher } from '../publish/local-hub';
+import {
+  type TestServer,
+  type Watcher,
+  createUser,
+  isLive,
+  rawSocket,
+  newestIdIn,
+  startTestServer,
+  waitFor,
+  watch,
+} from '../testing/harness';
+
+/** One realtime server without Redis: the embedded setup, written to through the in-process publisher. */
+describe.each(availableBackends())('realtime server, in-process (%s)', (backend: DatabaseBackend) => {
+  let database: TestDatabase;
+  let server: TestServer;
+  const watchers: Watcher[] = [];
+  const open = (...args: Parameters<typeof watch>) => {
+    const watcher = watch(...args);
+    watchers.push(watcher);
+    return watcher;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    server = await startTestServer(database.db);
+  });
+  afterEach(() => watchers.splice(0).forEach((watcher) => watcher.stop()));
+  afterAll(async () => {
+    await server?.close();
+    await database?.dispose();
+  });
+
+  const post = async (authorId: number, text: string) => {
+    const message = await database.db.messages.post(authorId, text);
+    inProcessPublisher.messagePosted(message);
+    return message;
+  };
+
+  it('delivers new messages to an anonymous public page, with the gravatar and no email', async () => {
+    const alice = await createUser(database.db, 'Alice');
+    const page = open(server.url, { kind: 'public' }, { newestId: await newestIdIn(database.db) });
+    await waitFor(isLive(page), 'public subscription');
+    const written = await post(alice.id, 'hello <world>');
+    await waitFor(() => page.received.length === 1, 'the live message');
+    expect(page.received[0]).toEqual({
+      id: written.id,
+      text: 'hello <world>',
+      pubDate: written.pubDate.toISOString(),
+      author: {
+        id: alice.id,
+        username: alice.username,
+        avatarUrl: expect.stringMatching(/^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32}\?d=identicon&s=48$/),
+      },
+    });
+    expect(JSON.stringify(page.received)).not.toContain('@example.com');
+  });
+
+  it('sends what a page missed since its newest id before going live, in order', async () => {
+    const bob = await createUser(database.db, 'Bob');
+    const shown = await post(bob.id, 'rendered on the page');
+    const missed = [await post(bob.id, 'missed 1'), await post(bob.id, 'missed 2')];
+    const page = open(server.url, { kind: 'user', userId: bob.id }, { newestId: shown.id });
+    await waitFor(isLive(page), 'user subscription');
+    const live = await post(bob.id, 'live');
+    await waitFor(() => page.received.length === 3, 'backlog and live message');
+    expect(page.ids()).toEqual([...missed.map((m) => m.id), live.id]);
+  });
+
+  it("keeps a user page to that user's messages", async () => {
+    const carol = await createUser(database.db, 'Carol');
+    const dave = await createUser(database.db, 'Dave');
+    const page = open(server.url, { kind: 'user', userId: carol.id }, { newestId: await newestIdIn(database.db) });
+    await waitFor(isLive(page), 'user subscription');
+    await post(dave.id, 'not for carol');
+    const mine = await post(carol.id, 'for carol');
+    // Published in order on one server: Dave's would have arrived before Carol's.
+    await waitFor(() => page.received.length >= 1, "carol's message");
+    expect(page.ids()).toEqual([mine.id]);
+  });
+
+  it('My Timeline follows the follow graph as it changes', async () => {
+    const erin = await createUser(database.db, 'Erin');
+    const frank = await createUser(database.db, 'Frank');
+    const home = open(
+      server.url,
+      { kind: 'home' },
+      { sessionToken: erin.sessionToken, newestId: await newestIdIn(database.db) },
+    );
+    await waitFor(isLive(home), 'home subscription');
+
+    const before = await post(frank.id, 'before the follow');
+    const own1 = await post(erin.id, 'own 1');
+    await waitFor(() => home.ids().includes(own1.id), 'own message');
+
+    const follow = await database.db.follows.follow(erin.username, frank.username);
+    inProcessPublisher.followChanged({ whoId: follow.whoId, whomId: follow.whomId, following: true });
+    const during = await post(frank.id, 'while following');
+    await waitFor(() => home.ids().includes(during.id), 'followed message');
+
+    const unfollow = await database.db.follows.unfollow(erin.username, frank.username);
+    inProcessPublisher.followChanged({ whoId: unfollow.whoId, whomId: unfollow.whomId, following: false });
+    const after = await post(frank.id, 'after the unfollow');
+    const own2 = await post(erin.id, 'own 2');
+    await waitFor(() => home.ids().includes(own2.id), 'second own message');
+
+    expect(home.ids()).toEqual([own1.id, during.id, own2.id]);
+    expect(home.ids()).not.toContain(before.id);
+    expect(home.ids()).not.toContain(after.id);
+  });
+
+  it("refuses My Timeline to an anonymous socket, even one naming another user's id", async () => {
+    const gina = await createUser(database.db, 'Gina');
+    const socket = rawSocket(server.url);
+    const received: unknown[] = [];
+    socket.onAny((event: string, payload: unknown) => received.push([event, payload]));
+    try {
+      const reply = (await socket
+        .timeout(5_000)
+        .emitWithAck('timeline:subscribe', { scope: { kind: 'home', userId: gina.id }, afterId: 0 })) as SubscribeReply;
+      expect(reply).toEqual({ ok: false, error: 'unauthorized' });
+      const page = open(server.url, { kind: 'user', userId: gina.id }, { newestId: await newestIdIn(database.db) });
+      await waitFor(isLive(page), 'control subscription');
+      const message = await post(gina.id, 'private-ish');
+      await waitFor(() => page.ids().includes(message.id), 'control page receipt');
+      expect(received).toEqual([]);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('treats an unknown session as anonymous and reports it to the page', async () => {
+    const page = open(server.url, { kind: 'home' }, { sessionToken: 'not-a-session' });
+    await waitFor(() => page.statuses.includes('unauthorized'), 'unauthorized status');
+    expect(page.received).toEqual([]);
+  });
+
+  it('rejects a malformed subscription', async () => {
+    const socket = rawSocket(server.url);
+    try {
+      const reply = (await socket
+        .timeout(5_000)
+        .emitWithAck('timeline:subscribe', { scope: { kind: 'user', userId: 'x' }, afterId: -1 })) as SubscribeReply;
+      expect(reply).toEqual({ ok: false, error: 'invalid' });
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('takes a flagged message off open pages', async () => {
+    const hank = await createUser(database.db, 'Hank');
+    const publicPage = open(server.url, { kind: 'public' }, { newestId: await newestIdIn(database.db) });
+    const userPage = open(server.url, { kind: 'user', userId: hank.id }, { newestId: await newestIdIn(database.db) });
+    await waitFor(() => isLive(publicPage)() && isLive(userPage)(), 'subscriptions');
+    const message = await post(hank.id, 'soon gone');
+    inProcessPublisher.messagesFlagged(await database.db.messages.flag([message.id]));
+    await waitFor(() => publicPage.removed.includes(message.id) && userPage.removed.includes(message.id), 'removals');
+    expect(publicPage.removed).toEqual([message.id]);
+  });
+
+  it('serves health and metrics beside the sockets', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^realtime_connected_sockets\{service="realtime"\} \d+$/m);
+    expect(metrics).toMatch(
+      /^realtime_messages_delivered_total\{event="message:created",service="realtime"\} [1-9]\d*$/m,
+    );
+    expect(metrics).toMatch(
+      /^realtime_messages_delivered_total\{event="message:removed",service="realtime"\} [1-9]\d*$/m,
+    );
+  });
+});

@@ -1,0 +1,99 @@
+import type { Database, TimelineScope } from '@minitwit/db';
+import type { Logger } from '@minitwit/monitoring';
+import { z } from 'zod';
+import { BACKLOG_LIMIT, type SubscribeReply } from '../contract';
+import { toLiveMessage } from '../live-message';
+import { rooms } from '../rooms';
+import type { RealtimeMetrics } from './metrics';
+import type { RealtimeSocket } from './types';
+
+const subscribeSchema = z.object({
+  scope: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('public') }),
+    z.object({ kind: z.literal('user'), userId: z.number().int().positive() }),
+    z.object({ kind: z.literal('home') }),
+  ]),
+  afterId: z.number().int().min(0),
+});
+
+export interface SubscribeDeps {
+  db: Database;
+  logger: Logger;
+  metrics: RealtimeMetrics;
+}
+
+/**
+ * `timeline:subscribe`: the server puts the socket in the rooms of the scope,
+ * then reads what the page missed. Rooms first, then the database: a message
+ * committed after the read is published after it too, when the socket is
+ * already in its room; one committed before is in the backlog (and maybe
+ * also live — the client drops the second copy). Requests of one socket are
+ * handled one at a time, so a quick re-subscribe cannot interleave.
+ */
+export function handleSubscriptions(socket: RealtimeSocket, deps: SubscribeDeps): void {
+  let queue: Promise<unknown> = Promise.resolve();
+  socket.on('timeline:subscribe', (request: unknown, ack: unknown) => {
+    if (typeof ack !== 'function') return;
+    queue = queue.then(async () => {
+      const reply = await subscribe(socket, request, deps);
+      (ack as (reply: SubscribeReply) => void)(reply);
+    });
+  });
+}
+
+async function subscribe(socket: RealtimeSocket, request: unknown, deps: SubscribeDeps): Promise<SubscribeReply> {
+  const parsed = subscribeSchema.safeParse(request);
+  if (!parsed.success) return { ok: false, error: 'invalid' };
+  const { scope, afterId } = parsed.data;
+  const user = socket.data.user;
+  if (scope.kind === 'home' && !user) return { ok: false, error: 'unauthorized' };
+  leaveTimelineRooms(socket);
+  try {
+    let dbScope: TimelineScope;
+    if (scope.kind === 'home' && user) {
+      await joinHomeRooms(socket, user.id, deps.db);
+      dbScope = { kind: 'home', userId: user.id };
+    } else if (scope.kind === 'user') {
+      await socket.join(rooms.author(scope.userId));
+      dbScope = scope;
+    } else {
+      await socket.join(rooms.public());
+      dbScope = { kind: 'public' };
+    }
+    // One row past the limit tells a backlog that does not fit from one that just fills it.
+    const missed = await deps.db.timelines.since(dbScope, afterId, BACKLOG_LIMIT + 1);
+    const messages = missed.slice(0, BACKLOG_LIMIT).map(toLiveMessage);
+    deps.metrics.subscriptions.inc({ scope: scope.kind });
+    deps.metrics.backlogMessages.inc(messages.length);
+    return { ok: true, messages, truncated: missed.length > BACKLOG_LIMIT };
+  } catch (error) {
+    // Half-joined rooms would deliver live messages after a gap; the client retries from scratch.
+    leaveTimelineRooms(socket);
+    deps.logger.error('subscription failed', { scope: scope.kind, error });
+    return { ok: false, error: 'unavailable' };
+  }
+}
+
+/**
+ * My Timeline: the viewer room first, so a follow committed after the
+ * follow-graph read below finds the socket there and moves it; the graph is
+ * read twice, because an unfollow committed between the first read and the
+ * joins published its move before the socket was in that author's room.
+ */
+async function joinHomeRooms(socket: RealtimeSocket, userId: number, db: Database): Promise<void> {
+  await socket.join([rooms.viewer(userId), rooms.author(userId)]);
+  const followed = await db.follows.followedIds(userId);
+  await socket.join(followed.map((id) => rooms.author(id)));
+  const stillFollowed = new Set(await db.follows.followedIds(userId));
+  for (const id of followed) {
+    if (!stillFollowed.has(id)) await socket.leave(rooms.author(id));
+  }
+  await socket.join([...stillFollowed].map((id) => rooms.author(id)));
+}
+
+/** A socket shows one timeline at a time; every room but its own id belongs to that timeline. */
+function leaveTimelineRooms(socket: RealtimeSocket): void {
+  for (const room of [...socket.rooms]) {
+    if (room !== socket.id) void socket.leave(room);
+  }
+}

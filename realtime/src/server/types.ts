@@ -1,0 +1,13 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract';
+
+/** Who a socket belongs to, settled at the handshake. */
+export interface SocketData {
+  user: { id: number; username: string } | null;
+}
+
+// Servers talk to each other only through the adapter's own requests.
+type InterServerEvents = Record<string, never>;
+
+export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
+import { closeOwnDatabase, database } from '$lib/server/database';
+import { logger } from '$lib/server/logger';
+
+/** Headers every rendered response carries; the Content-Security-Policy comes from kit.csp (svelte.config.js). */
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  // Also in the CSP as frame-ancestors 'none'; this is for browsers that predate it.
+  'X-Frame-Options': 'DENY',
+  // Not even the avatar host learns which page was read.
+  'Referrer-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+};
+
+export const init: ServerInit = async () => {
+  // Open the database at start, so a bad configuration fails now rather than on the first visitor.
+  await database();
+  // adapter-node emits this after a graceful SIGTERM/SIGINT shutdown.
+  process.once('sveltekit:shutdown', () => {
+    closeOwnDatabase().catch((error: unknown) =>
+      logger.error('closing the database failed', { stack: describe(error) }),
+    );
+  });
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const started = performance.now();
+  event.locals.requestId = randomUUID();
+  event.locals.user = null;
+  event.locals.sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
+  if (event.locals.sessionToken) {
+    const db = await database();
+    event.locals.user = await db.sessions.userFor(event.locals.sessionToken);
+    // An ended or expired session's cookie is useless; drop it.
+    if (!event.locals.user) {
+      clearSessionCookie(event.cookies, event.url);
+      event.locals.sessionToken = null;
+    }
+  }
+
+  const response = await resolve(event);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  // Pages differ per signed-in user: no shared cache may keep them.
+  if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-cache');
+  response.headers.set('X-Request-Id', event.locals.requestId);
+  logger.http('request', {
+    requestId: event.locals.requestId,
+    method: event.request.method,
+    route: event.route.id,
+    status: response.status,
+    ms: Math.round((performance.now() - started) * 100) / 100,
+  });
+  return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+  const requestId = event.locals.requestId;
+  // 404s for unknown paths are ordinary traffic; anything else unexpected is a bug worth a stack.
+  if (status >= 500) logger.error('unhandled error', { requestId, route: event.route.id, stack: describe(error) });
+  return { message: status >= 500 ? 'Internal Error' : message, requestId };
+};
+
+const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -1,0 +1,35 @@
+import { databaseEnvSchema } from '@minitwit/db';
+import { z } from 'zod';
+
+/**
+ * The web app's environment: the shared database variables plus its own.
+ * PORT, HOST, ORIGIN, PROTOCOL_HEADER, HOST_HEADER and ADDRESS_HEADER are read
+ * by adapter-node itself; ORIGIN is validated here too because without it
+ * SvelteKit cannot tell a same-site form post from a cross-site one behind
+ * plain HTTP (adapter-node assumes https).
+ */
+export const webEnvSchema = databaseEnvSchema.extend({
+  /** How long a sign-in lasts, in hours (default two weeks). */
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24 * 14),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  ORIGIN: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .transform((value) => value || undefined),
+});
+
+export type WebConfig = z.infer<typeof webEnvSchema>;
+
+/** Parses the environment or throws one readable message naming every bad variable. */
+export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
+  // Empty strings mean "unset", as in a .env file with `NAME=`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = webEnvSchema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid web configuration:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,37 @@
+import { type TimelineScope, decodeCursor, isDomainError } from '@minitwit/db';
+import { error } from '@sveltejs/kit';
+import type { TimelineItem } from '$lib/timeline-item';
+import { database } from './database';
+import { toTimelineItem } from './timeline-presenter';
+
+export const PAGE_SIZE = 30;
+
+export interface TimelineView {
+  messages: TimelineItem[];
+  /** Link to the next older page (`?before=<cursor>`), null on the last page. */
+  olderHref: string | null;
+  /** True when this is not the newest page, so the page offers a way back to the top. */
+  paged: boolean;
+}
+
+/**
+ * One page of a timeline. The cursor names the last message shown, so the
+ * older pages stay the same while new messages arrive on top.
+ */
+export async function loadTimeline(scope: TimelineScope, url: URL): Promise<TimelineView> {
+  const before = url.searchParams.get('before');
+  let cursor;
+  try {
+    cursor = before ? decodeCursor(before) : undefined;
+  } catch (cause) {
+    if (isDomainError(cause)) error(400, cause.message);
+    throw cause;
+  }
+  const db = await database();
+  const page = await db.timelines.page(scope, { limit: PAGE_SIZE, before: cursor });
+  return {
+    messages: page.messages.map(toTimelineItem),
+    olderHref: page.nextCursor ? `?${new URLSearchParams({ before: page.nextCursor })}` : null,
+    paged: cursor !== undefined,
+  };
+}

@@ -1,0 +1,60 @@
+import { type FollowChange, isDomainError } from '@minitwit/db';
+import { error, redirect } from '@sveltejs/kit';
+import { userPath } from '$lib/user-path';
+import { requireUser } from '$lib/server/auth';
+import { addFlash } from '$lib/server/cookies';
+import { database } from '$lib/server/database';
+import { publisher } from '$lib/server/publisher';
+import { loadTimeline } from '$lib/server/timeline-loader';
+import type { PageServerLoadEvent, RequestEvent } from './$types';
+
+type FollowState = 'self' | 'following' | 'not-following' | 'signed-out';
+
+export const load = async ({ params, locals, url }: PageServerLoadEvent) => {
+  const db = await database();
+  const profile = await db.users.findByUsername(params.username);
+  if (!profile) error(404, 'User not found');
+  const viewer = locals.user;
+  let follow: FollowState = 'signed-out';
+  if (viewer) {
+    if (viewer.id === profile.id) follow = 'self';
+    else follow = (await db.follows.isFollowing(viewer.id, profile.id)) ? 'following' : 'not-following';
+  }
+  return {
+    profile: { username: profile.username },
+    follow,
+    timeline: await loadTimeline({ kind: 'user', userId: profile.id }, url),
+  };
+};
+
+/** Runs a follow-graph change for the signed-in user, 404 when the other user does not exist. */
+async function changeFollow(
+  change: (who: string, whom: string) => Promise<FollowChange>,
+  viewer: string,
+  whom: string,
+): Promise<FollowChange> {
+  try {
+    return await change(viewer, whom);
+  } catch (cause) {
+    if (isDomainError(cause) && cause.kind === 'not_found') error(404, 'User not found');
+    throw cause;
+  }
+}
+
+export const followAction = async ({ params, locals, cookies, url }: RequestEvent) => {
+  const viewer = requireUser(locals);
+  const db = await database();
+  const result = await changeFollow((who, whom) => db.follows.follow(who, whom), viewer.username, params.username);
+  if (result.changed) publisher().followChanged({ whoId: result.whoId, whomId: result.whomId, following: true });
+  addFlash(cookies, url, `You are now following "${params.username}"`);
+  redirect(303, userPath(params.username));
+};
+
+export const unfollowAction = async ({ params, locals, cookies, url }: RequestEvent) => {
+  const viewer = requireUser(locals);
+  const db = await database();
+  const result = await changeFollow((who, whom) => db.follows.unfollow(who, whom), viewer.username, params.username);
+  if (result.changed) publisher().followChanged({ whoId: result.whoId, whomId: result.whomId, following: false });
+  addFlash(cookies, url, `You are no longer following "${params.username}"`);
+  redirect(303, userPath(params.username));
+};

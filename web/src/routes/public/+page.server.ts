@@ -1,0 +1,6 @@
+import type { PageServerLoadEvent } from './$types';
+
+// The handlers load on first use: see "Build" in web/README.md (the build's analysis cannot import TypeScript workspace packages).
+const handlers = () => import('./handlers');
+
+export const load = async (event: PageServerLoadEvent) => (await handlers()).load(event);

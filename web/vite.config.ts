@@ -1,0 +1,29 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { type Plugin, defineConfig } from 'vite';
+
+const WORKSPACE_PACKAGES = ['@minitwit/db', '@minitwit/monitoring', '@minitwit/realtime'];
+
+/**
+ * The workspace packages are TypeScript sources run by tsx and shared with the
+ * launcher's process, so the server build must import them at run time, not
+ * bundle a second copy. Vite's `ssr.external` cannot do it: Vite never
+ * externalizes a package whose entry is a `.ts` file. Hence this resolver;
+ * the built server is then run with `node --import tsx`.
+ */
+function workspacePackagesExternal(): Plugin {
+  return {
+    name: 'minitwit:workspace-packages-external',
+    enforce: 'pre',
+    apply: 'build',
+    resolveId(id, _importer, options) {
+      const isWorkspace = WORKSPACE_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
+      return options.ssr && isWorkspace ? { id, external: true } : null;
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [workspacePackagesExternal(), sveltekit()],
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+});
