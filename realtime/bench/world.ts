@@ -34,7 +34,10 @@ export async function seed(db: Database): Promise<World> {
   const viewers: World['viewers'] = [];
   for (const { id } of viewerRows) {
     const follows = sample(authorIds, Math.min(options.follows, authorIds.length));
-    for (const followed of follows) [who.push(id), whom.push(followed)];
+    for (const followed of follows) {
+      who.push(id);
+      whom.push(followed);
+    }
     viewers.push({ id, token: '', follows });
   }
   await db.sql(`insert into "followers" ("who_id", "whom_id") select unnest($1::int[]), unnest($2::int[])`, [
