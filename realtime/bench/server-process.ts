@@ -13,8 +13,7 @@ import { startRealtime } from '../src/server/start';
  */
 export type ServerCommand = { type: 'measure' } | { type: 'stop' };
 export type ServerReply =
-  | { type: 'ready'; port: number; apiUrl?: string }
-  | { type: 'memory'; heapUsed: number; rss: number; sockets: number };
+  { type: 'ready'; port: number; apiUrl?: string } | { type: 'memory'; heapUsed: number; rss: number; sockets: number };
 
 const config = loadRealtimeConfig();
 const logger = createLogger({ service: 'realtime-bench', level: config.LOG_LEVEL });
