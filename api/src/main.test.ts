@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,13 +45,25 @@ describe('the API process', () => {
   it('finishes an in-flight request on SIGTERM, then exits cleanly; the data survives a restart', async () => {
     const env = { API_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '' };
     const first = await startService(env);
-    const inFlight = send(first.url, {
+    // The request is in flight for sure: its headers are in, its body still arrives after the signal.
+    const body = JSON.stringify({ username: 'last one in', email: 'l@example.com', pwd: 'pw' });
+    const request = httpRequest(`${first.url}/register?latest=5`, {
       method: 'POST',
-      path: '/register?latest=5',
-      body: { username: 'last one in', email: 'l@example.com', pwd: 'pw' },
+      agent: false,
+      headers: { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
     });
-    // The registration hashes a password (~14 ms): the signal lands while it is in flight.
-    setTimeout(() => first.child.kill('SIGTERM'), 5);
+    const inFlight = new Promise<{ status: number }>((resolve, reject) => {
+      request.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      });
+      request.on('error', reject);
+    });
+    request.write(body.slice(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    request.end(body.slice(10));
     expect((await inFlight).status).toBe(204);
     const code = await new Promise((resolve) => first.child.on('exit', resolve));
     expect(code).toBe(0);

@@ -1,16 +1,7 @@
 import { errors } from '../errors';
 import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText } from './rules';
-import type { TimelineMessage } from './timelines';
-
-interface PostedRow {
-  id: number;
-  text: string;
-  pub_ms: number;
-  author_id: number;
-  username: string;
-  email: string;
-}
+import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
 /**
  * Inserts for the author found by the `author` CTE and reads the new row back
@@ -24,25 +15,18 @@ const INSERT_FOR_AUTHOR = `
   select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email"
   from "inserted" i join "author" a on a."id" = i."author_id"`;
 
-const toMessage = (row: PostedRow): TimelineMessage => ({
-  id: row.id,
-  text: row.text,
-  pubDate: new Date(row.pub_ms),
-  author: { id: row.author_id, username: row.username, email: row.email },
-});
-
 export class MessageStore {
   constructor(private readonly sql: Sql) {}
 
   /** The web app's post: the author is the signed-in user. */
   async post(authorId: number, text: string): Promise<TimelineMessage> {
     checkMessageText(text);
-    const [row] = await this.sql<PostedRow>(
+    const [row] = await this.sql<TimelineRow>(
       `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`,
       [authorId, text],
     );
     if (!row) throw errors.userNotFound();
-    return toMessage(row);
+    return toTimelineMessage(row);
   }
 
   /**
@@ -56,9 +40,9 @@ export class MessageStore {
       `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${INSERT_FOR_AUTHOR}`,
       [username, text],
     );
-    const [row] = await this.sql<PostedRow>(query, params);
+    const [row] = await this.sql<TimelineRow>(query, params);
     if (!row) throw errors.userNotFound();
-    return toMessage(row);
+    return toTimelineMessage(row);
   }
 
   /** Flags messages (hidden everywhere from then on); returns those that were newly flagged. */

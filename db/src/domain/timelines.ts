@@ -25,7 +25,8 @@ export type TimelineScope =
   /** My Timeline: the viewer's own messages and those of everyone they follow. */
   | { kind: 'home'; userId: number };
 
-interface TimelineRow {
+/** A message row joined with its author, as every message query selects it. */
+export interface TimelineRow {
   id: number;
   text: string;
   pub_ms: number;
@@ -61,7 +62,7 @@ const SELECT_MESSAGES = `
   from "messages" m join "users" u on u."id" = m."author_id"
   where not m."flagged"`;
 
-const toMessage = (row: TimelineRow): TimelineMessage => ({
+export const toTimelineMessage = (row: TimelineRow): TimelineMessage => ({
   id: row.id,
   text: row.text,
   pubDate: new Date(row.pub_ms),
@@ -85,7 +86,7 @@ export class TimelineReader {
        order by m."pub_date" desc, m."id" desc limit ${limit}`,
       params.values,
     );
-    const messages = rows.slice(0, request.limit).map(toMessage);
+    const messages = rows.slice(0, request.limit).map(toTimelineMessage);
     const last = messages.at(-1);
     const nextCursor = rows.length > request.limit && last ? encodeCursor(last) : null;
     return { messages, nextCursor };
@@ -103,6 +104,6 @@ export class TimelineReader {
        order by m."pub_date" asc, m."id" asc limit ${params.add(limit)}`,
       params.values,
     );
-    return rows.map(toMessage);
+    return rows.map(toTimelineMessage);
   }
 }
