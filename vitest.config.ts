@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['{db,api,realtime,monitoring,infra,web}/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**'],
     // Integration tests start servers and databases; they share two cores.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     fileParallelism: true,
     maxWorkers: 2,
   },

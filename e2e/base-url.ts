@@ -1,3 +1,9 @@
-/** Where the e2e app listens: its own port, apart from a developer's :3000. */
+/**
+ * Where the e2e system listens: its own ports, apart from a developer's
+ * :3000 / :5001. The web app and its live timelines share one origin.
+ */
 export const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The simulator API of the same launcher process. */
+export const API_PORT = 5101;
+export const API_URL = `http://127.0.0.1:${API_PORT}`;

@@ -1,29 +1,39 @@
 /**
- * The app under test: the built web server on a fresh embedded database in a
- * temp directory, removed again when Playwright stops the server (SIGTERM).
- * Usage: tsx serve-app.ts <port>
+ * The system under test: the one-process launcher (web app, its live
+ * timelines on the same origin, and the simulator API) on a fresh embedded
+ * database in a temp directory, removed again when Playwright stops it
+ * (SIGTERM). With --shared it runs on DATABASE_URL and REDIS_URL instead
+ * (see shared-stack.ts). Usage: tsx serve-app.ts <web-port> <api-port> [--shared]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedDatabaseUrl, sharedRedisChannel, sharedRedisUrl } from './shared-stack';
 
-const port = process.argv[2] ?? '3100';
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
+const [webPort = '3100', apiPort = '5101', mode] = process.argv.slice(2);
+const shared = mode === '--shared';
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'minitwit-e2e-'));
 
-const app = spawn(process.execPath, ['--import', 'tsx', 'build/index.js'], {
-  cwd: webDir,
+// tsx's own binary: `npx` would add a shell and an npm process between this one and the launcher.
+const app = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start-all.ts'], {
+  cwd: repoRoot,
   stdio: 'inherit',
   env: {
     ...process.env,
-    HOST: '127.0.0.1',
-    PORT: port,
-    ORIGIN: `http://127.0.0.1:${port}`,
+    WEB_HOST: '127.0.0.1',
+    WEB_PORT: webPort,
+    API_HOST: '127.0.0.1',
+    API_PORT: apiPort,
+    ORIGIN: `http://127.0.0.1:${webPort}`,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    DATABASE_URL: '',
+    // Embedded database and in-process fan-out, whatever the caller's environment says, unless --shared.
+    DATABASE_URL: shared ? (sharedDatabaseUrl ?? '') : '',
+    REDIS_URL: shared ? (sharedRedisUrl ?? '') : '',
+    REDIS_CHANNEL: sharedRedisChannel,
   },
 });
 

@@ -42,45 +42,50 @@ describe('the API process', () => {
     expect(stderr).toContain('API_PORT');
   });
 
-  it('finishes an in-flight request on SIGTERM, then exits cleanly; the data survives a restart', async () => {
-    const env = { API_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '' };
-    const first = await startService(env);
-    // The request is in flight for sure: its headers are in, its body still arrives after the signal.
-    const body = JSON.stringify({ username: 'last one in', email: 'l@example.com', pwd: 'pw' });
-    const request = httpRequest(`${first.url}/register?latest=5`, {
-      method: 'POST',
-      agent: false,
-      headers: { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    });
-    const inFlight = new Promise<{ status: number }>((resolve, reject) => {
-      request.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+  // Two process starts, each a cold PGlite start: slow on a busy two-core machine.
+  it(
+    'finishes an in-flight request on SIGTERM, then exits cleanly; the data survives a restart',
+    { timeout: 240_000 },
+    async () => {
+      const env = { API_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '' };
+      const first = await startService(env);
+      // The request is in flight for sure: its headers are in, its body still arrives after the signal.
+      const body = JSON.stringify({ username: 'last one in', email: 'l@example.com', pwd: 'pw' });
+      const request = httpRequest(`${first.url}/register?latest=5`, {
+        method: 'POST',
+        agent: false,
+        headers: { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
       });
-      request.on('error', reject);
-    });
-    request.write(body.slice(0, 10));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    first.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    request.end(body.slice(10));
-    expect((await inFlight).status).toBe(204);
-    const code = await new Promise((resolve) => first.child.on('exit', resolve));
-    expect(code).toBe(0);
-    expect(first.lines.some((line) => line.includes('"stopped"'))).toBe(true);
+      const inFlight = new Promise<{ status: number }>((resolve, reject) => {
+        request.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        });
+        request.on('error', reject);
+      });
+      request.write(body.slice(0, 10));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      first.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      request.end(body.slice(10));
+      expect((await inFlight).status).toBe(204);
+      const code = await new Promise((resolve) => first.child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(first.lines.some((line) => line.includes('"stopped"'))).toBe(true);
 
-    const second = await startService(env);
-    try {
-      const answer = await send(second.url, {
-        method: 'GET',
-        path: `/msgs/${encodeURIComponent('last one in')}`,
-        headers: { Authorization: SIMULATOR_AUTH },
-      });
-      expect(answer.status).toBe(200);
-      expect((await send(second.url, { method: 'GET', path: '/latest' })).json).toEqual({ latest: 5 });
-    } finally {
-      second.child.kill('SIGTERM');
-      await new Promise((resolve) => second.child.on('exit', resolve));
-    }
-  });
+      const second = await startService(env);
+      try {
+        const answer = await send(second.url, {
+          method: 'GET',
+          path: `/msgs/${encodeURIComponent('last one in')}`,
+          headers: { Authorization: SIMULATOR_AUTH },
+        });
+        expect(answer.status).toBe(200);
+        expect((await send(second.url, { method: 'GET', path: '/latest' })).json).toEqual({ latest: 5 });
+      } finally {
+        second.child.kill('SIGTERM');
+        await new Promise((resolve) => second.child.on('exit', resolve));
+      }
+    },
+  );
 });

@@ -126,7 +126,8 @@ describe('the embedded database', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('persists users, messages and latest across a restart', async () => {
+  // Two cold starts of PGlite (WASM) and its migrations: slow on a busy two-core machine.
+  it('persists users, messages and latest across a restart', { timeout: 240_000 }, async () => {
     const first = await openDatabase({ dataDir });
     const user = await first.users.register({ username: 'persistent', email: 'p@example.com', password: 'pw' });
     await first.messages.postAs('persistent', 'still here', { latest: 1234 });

@@ -1,5 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
@@ -19,6 +20,28 @@ function connectionOptions(target: ConnectionTarget): Options {
   };
 }
 
+/** An arbitrary constant: the advisory lock every MiniTwit process takes around its migrations. */
+const MIGRATION_LOCK = 4_217_001;
+
+/**
+ * Replicas (api, web, realtime) start together and all migrate on start; a
+ * session-level advisory lock on a connection of its own makes them take
+ * turns, so the first applies the migrations and the others find nothing to
+ * do. The embedded database has one process and one connection: no lock.
+ */
+async function withMigrationLock(target: ConnectionTarget, migrate: () => Promise<void>): Promise<void> {
+  if (!('url' in target)) return migrate();
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate();
+  } finally {
+    // Ending the session releases the lock even if the unlock is never sent.
+    await client.end();
+  }
+}
+
 /** Opens the ORM and brings the schema up to date: migrations are the only schema changes. */
 export async function openOrm(target: ConnectionTarget): Promise<MikroORM> {
   const orm = await MikroORM.init({
@@ -30,6 +53,13 @@ export async function openOrm(target: ConnectionTarget): Promise<MikroORM> {
     debug: false,
     logger: () => undefined,
   });
-  await orm.getMigrator().up();
+  try {
+    await withMigrationLock(target, async () => {
+      await orm.getMigrator().up();
+    });
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
   return orm;
 }

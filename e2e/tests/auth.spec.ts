@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { SESSION_COOKIE } from '../../realtime/src/contract';
 import { PASSWORD, loginViaForm, postForm, registerViaForm, uniqueName } from './helpers';
 
 test.describe('register', () => {
@@ -77,13 +78,13 @@ test.describe('login and logout', () => {
     await expect(page.locator('ul.flashes > li')).toHaveText('You were logged in');
     await expect(page).toHaveURL(/\/$/);
     await expect(page).toHaveTitle('My Timeline | MiniTwit');
-    const session = (await context.cookies()).find((cookie) => cookie.name === 'minitwit_session');
+    const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Lax');
 
     // Signing in again issues a new session id and ends the old one.
     expect((await postForm(page.request, '/login', { username, password: PASSWORD })).status()).toBe(303);
-    const renewed = (await context.cookies()).find((cookie) => cookie.name === 'minitwit_session');
+    const renewed = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
     expect(renewed?.value).toBeTruthy();
     expect(renewed?.value).not.toBe(session?.value);
 

@@ -62,4 +62,9 @@ logger.info('minitwit started', {
   fanout: redis ? 'redis' : 'in-process',
 });
 
-handleShutdown(logger, [api.close, realtime.close, live.close, db.close]);
+/** The web app closes its own publisher (Redis) on adapter-node's shutdown event, which only its own server emits. */
+const closeWeb = async () => {
+  (process as NodeJS.EventEmitter).emit('sveltekit:shutdown', 'SIGTERM');
+};
+
+handleShutdown(logger, [api.close, realtime.close, closeWeb, live.close, db.close]);

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { openDatabase, provideDatabase } from '@minitwit/db';
+import { SESSION_COOKIE } from '@minitwit/realtime';
 
 const REQUESTS = 200;
 const WARMUP = 30;
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     const html = await (await fetch(`${base}/public`)).text();
     const js = await shippedJavaScript(html);
     const publicTimes = await timeRequests(`${base}/public`);
-    const homeTimes = await timeRequests(`${base}/`, `minitwit_session=${token}`);
+    const homeTimes = await timeRequests(`${base}/`, `${SESSION_COOKIE}=${token}`);
 
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     const ms = (value: number) => `${value.toFixed(2)} ms`;

@@ -3,6 +3,8 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
+import { healthResponse, metricsResponse, observeRequest } from '$lib/server/operations';
+import { closePublisher, startPublisher } from '$lib/server/publisher';
 
 /** Headers every rendered response carries; the Content-Security-Policy comes from kit.csp (svelte.config.js). */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -18,8 +20,13 @@ const SECURITY_HEADERS: Record<string, string> = {
 export const init: ServerInit = async () => {
   // Open the database at start, so a bad configuration fails now rather than on the first visitor.
   await database();
+  // Likewise Redis, when REDIS_URL is set (without it this is the in-process publisher and cannot fail).
+  await startPublisher();
   // adapter-node emits this after a graceful SIGTERM/SIGINT shutdown.
   process.once('sveltekit:shutdown', () => {
+    closePublisher().catch((error: unknown) =>
+      logger.error('closing the publisher failed', { stack: describe(error) }),
+    );
     closeOwnDatabase().catch((error: unknown) =>
       logger.error('closing the database failed', { stack: describe(error) }),
     );
@@ -27,8 +34,13 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+  // Operator endpoints, answered before sessions and pages (the proxy keeps them internal).
+  if (event.request.method === 'GET' && event.url.pathname === '/healthz') return healthResponse();
+  if (event.request.method === 'GET' && event.url.pathname === '/metrics') return metricsResponse();
   const started = performance.now();
-  event.locals.requestId = randomUUID();
+  // The proxy's id when it sent a sane one, so one request has one id across proxy and app logs.
+  const forwarded = event.request.headers.get('x-request-id');
+  event.locals.requestId = forwarded && /^[\w.:-]{1,128}$/.test(forwarded) ? forwarded : randomUUID();
   event.locals.user = null;
   event.locals.sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
   if (event.locals.sessionToken) {
@@ -46,12 +58,14 @@ export const handle: Handle = async ({ event, resolve }) => {
   // Pages differ per signed-in user: no shared cache may keep them.
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-cache');
   response.headers.set('X-Request-Id', event.locals.requestId);
+  const ms = performance.now() - started;
+  observeRequest(event.request.method, event.route.id, response.status, ms / 1000);
   logger.http('request', {
     requestId: event.locals.requestId,
     method: event.request.method,
     route: event.route.id,
     status: response.status,
-    ms: Math.round((performance.now() - started) * 100) / 100,
+    ms: Math.round(ms * 100) / 100,
   });
   return response;
 };

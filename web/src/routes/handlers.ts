@@ -25,7 +25,7 @@ export const postAction = async ({ locals, request, cookies, url }: RequestEvent
     if (isDomainError(cause) && cause.kind === 'invalid') return fail(400, { error: cause.message, text });
     throw cause;
   }
-  publisher().messagePosted(message);
+  (await publisher()).messagePosted(message);
   addFlash(cookies, url, 'Your message was recorded');
   redirect(303, '/');
 };

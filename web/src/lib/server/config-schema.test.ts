@@ -7,6 +7,14 @@ describe('parseWebConfig', () => {
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.SESSION_TTL_HOURS).toBe(336);
     expect(config.DATA_DIR).toBe('.data/pglite');
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.REDIS_CHANNEL).toBe('socket.io');
+  });
+
+  it('reads the Redis the publisher must share with the realtime servers', () => {
+    const config = parseWebConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CHANNEL: 'minitwit' });
+    expect(config).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CHANNEL: 'minitwit' });
+    expect(() => parseWebConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL: must be a redis/);
   });
 
   it('reads the values it is given', () => {

@@ -1,14 +1,16 @@
 import { databaseEnvSchema } from '@minitwit/db';
+import { redisEnvSchema } from '@minitwit/realtime';
 import { z } from 'zod';
 
 /**
- * The web app's environment: the shared database variables plus its own.
+ * The web app's environment: the shared database and Redis variables (the
+ * publisher must use the realtime servers' Redis and channel) plus its own.
  * PORT, HOST, ORIGIN, PROTOCOL_HEADER, HOST_HEADER and ADDRESS_HEADER are read
  * by adapter-node itself; ORIGIN is validated here too because without it
  * SvelteKit cannot tell a same-site form post from a cross-site one behind
  * plain HTTP (adapter-node assumes https).
  */
-export const webEnvSchema = databaseEnvSchema.extend({
+export const webEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).extend({
   /** How long a sign-in lasts, in hours (default two weeks). */
   SESSION_TTL_HOURS: z.coerce
     .number()

@@ -1,6 +1,12 @@
 import type { Cookies } from '@sveltejs/kit';
 
-export const SESSION_COOKIE = 'minitwit_session';
+/**
+ * The realtime servers read the session at the socket handshake, so this is
+ * the contract's name (`SESSION_COOKIE` of @minitwit/realtime; a test keeps
+ * them equal). Not imported from there: +layout.server.ts imports this file,
+ * and SvelteKit's build analysis cannot load TypeScript workspace packages.
+ */
+export const SESSION_COOKIE = 'session';
 const FLASH_COOKIE = 'minitwit_flash';
 
 /**

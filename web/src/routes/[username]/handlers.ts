@@ -21,7 +21,7 @@ export const load = async ({ params, locals, url }: PageServerLoadEvent) => {
     else follow = (await db.follows.isFollowing(viewer.id, profile.id)) ? 'following' : 'not-following';
   }
   return {
-    profile: { username: profile.username },
+    profile: { id: profile.id, username: profile.username },
     follow,
     timeline: await loadTimeline({ kind: 'user', userId: profile.id }, url),
   };
@@ -45,7 +45,8 @@ export const followAction = async ({ params, locals, cookies, url }: RequestEven
   const viewer = requireUser(locals);
   const db = await database();
   const result = await changeFollow((who, whom) => db.follows.follow(who, whom), viewer.username, params.username);
-  if (result.changed) publisher().followChanged({ whoId: result.whoId, whomId: result.whomId, following: true });
+  if (result.changed)
+    (await publisher()).followChanged({ whoId: result.whoId, whomId: result.whomId, following: true });
   addFlash(cookies, url, `You are now following "${params.username}"`);
   redirect(303, userPath(params.username));
 };
@@ -54,7 +55,8 @@ export const unfollowAction = async ({ params, locals, cookies, url }: RequestEv
   const viewer = requireUser(locals);
   const db = await database();
   const result = await changeFollow((who, whom) => db.follows.unfollow(who, whom), viewer.username, params.username);
-  if (result.changed) publisher().followChanged({ whoId: result.whoId, whomId: result.whomId, following: false });
+  if (result.changed)
+    (await publisher()).followChanged({ whoId: result.whoId, whomId: result.whomId, following: false });
   addFlash(cookies, url, `You are no longer following "${params.username}"`);
   redirect(303, userPath(params.username));
 };

@@ -1,0 +1,42 @@
+import type { LiveMessage } from '@minitwit/realtime/client';
+import type { TimelineItem } from '$lib/timeline-item';
+
+/**
+ * Timeline bookkeeping for live pages, on the items the server render uses,
+ * so a live message is drawn by the same component as a rendered one.
+ */
+
+/** A live message as the page renders it (the author id only routes events; the page does not need it). */
+export function fromLiveMessage(message: LiveMessage): TimelineItem {
+  return {
+    id: message.id,
+    text: message.text,
+    pubMs: Date.parse(message.pubDate),
+    author: { username: message.author.username, avatarUrl: message.author.avatarUrl },
+  };
+}
+
+/** Timeline order (SPEC §1): pub date, then id, both descending. */
+export function newestFirst(a: TimelineItem, b: TimelineItem): number {
+  return b.pubMs - a.pubMs || b.id - a.id;
+}
+
+/** `shown` with `incoming` merged in: each id once, newest first. */
+export function mergeNewest(shown: readonly TimelineItem[], incoming: readonly TimelineItem[]): TimelineItem[] {
+  const byId = new Map<number, TimelineItem>();
+  for (const item of [...shown, ...incoming]) if (!byId.has(item.id)) byId.set(item.id, item);
+  return [...byId.values()].sort(newestFirst);
+}
+
+export function withoutIds(items: readonly TimelineItem[], ids: ReadonlySet<number>): TimelineItem[] {
+  return ids.size === 0 ? [...items] : items.filter((item) => !ids.has(item.id));
+}
+
+/** The id a page subscribes after: its newest message's, 0 when it shows none. */
+export function newestIdOf(items: readonly TimelineItem[]): number {
+  return items.reduce((newest, item) => Math.max(newest, item.id), 0);
+}
+
+export function newMessagesLabel(count: number): string {
+  return count === 1 ? '1 new message' : `${count} new messages`;
+}
