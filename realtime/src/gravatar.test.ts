@@ -7,4 +7,8 @@ describe('gravatarUrl', () => {
       'https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?d=identicon&s=48',
     );
   });
+
+  it('honours the size', () => {
+    expect(gravatarUrl('a@b.c', 96)).toMatch(/s=96$/);
+  });
 });

@@ -1,3 +1,4 @@
+import { runHealthChecks } from '@minitwit/monitoring';
 import { Router } from 'express';
 import { Gauge } from 'prom-client';
 import swaggerUi from 'swagger-ui-express';
@@ -8,26 +9,13 @@ import { openApiDocument } from '../openapi/document';
  * Health, metrics and the API's own documentation. No simulator auth: these
  * are for operators and are not routed publicly by the proxy.
  */
-export function operationsRoutes({ db, metrics, healthChecks = {} }: ApiDeps): Router {
+export function operationsRoutes({ db, metrics, logger, healthChecks = {} }: ApiDeps): Router {
   const router = Router();
   registerBusinessGauges(db, metrics);
 
   router.get('/healthz', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    const all = { database: () => db.ping(), ...healthChecks };
-    let healthy = true;
-    await Promise.all(
-      Object.entries(all).map(async ([name, check]) => {
-        try {
-          await check();
-          checks[name] = 'ok';
-        } catch (error) {
-          healthy = false;
-          checks[name] = error instanceof Error ? error.message : 'failed';
-        }
-      }),
-    );
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', checks });
+    const report = await runHealthChecks({ database: () => db.ping(), ...healthChecks }, logger);
+    res.status(report.status).json(report.body);
   });
 
   router.get('/metrics', async (_req, res) => {

@@ -13,6 +13,7 @@ export interface ApiUnderTest {
 export async function startApiUnderTest(
   backend: DatabaseBackend,
   publisher: TimelinePublisher = noopPublisher,
+  healthChecks: Record<string, () => Promise<void>> = {},
 ): Promise<ApiUnderTest> {
   const database = await createTestDatabase(backend);
   let api: RunningApi;
@@ -24,6 +25,7 @@ export async function startApiUnderTest(
         logger: createLogger({ service: 'api-test', silent: true }),
         metrics: createServiceMetrics('api'),
         simulatorCredentials: 'simulator:super_safe!',
+        healthChecks,
       },
       '127.0.0.1',
       0,

@@ -1,6 +1,7 @@
-import { createServiceMetrics } from '@minitwit/monitoring';
+import { type HealthCheck, createServiceMetrics, runHealthChecks } from '@minitwit/monitoring';
 import { pingRedis } from '@minitwit/realtime';
 import { database } from './database';
+import { logger } from './logger';
 import { publisherRedis } from './publisher';
 
 /** The web app's Prometheus registry: HTTP rate and latency by route id, and the process defaults. */
@@ -22,21 +23,9 @@ export async function metricsResponse(): Promise<Response> {
 
 /** `GET /healthz`: 200 when the database (and Redis, when configured) answer, else 503 naming what failed. */
 export async function healthResponse(): Promise<Response> {
-  const checks: Record<string, () => Promise<void>> = { database: async () => (await database()).ping() };
+  const checks: Record<string, HealthCheck> = { database: async () => (await database()).ping() };
   const redis = await publisherRedis();
   if (redis) checks.redis = () => pingRedis(redis, 1_000);
-  const results: Record<string, string> = {};
-  let healthy = true;
-  await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
-      try {
-        await check();
-        results[name] = 'ok';
-      } catch (error) {
-        healthy = false;
-        results[name] = error instanceof Error ? error.message : 'failed';
-      }
-    }),
-  );
-  return Response.json({ status: healthy ? 'ok' : 'unavailable', checks: results }, { status: healthy ? 200 : 503 });
+  const report = await runHealthChecks(checks, logger);
+  return Response.json(report.body, { status: report.status });
 }
