@@ -194,6 +194,16 @@ describe.each(availableBackends())('simulator API contract on %s PostgreSQL', (b
       expect((await messagesOf('alice'))[0]?.content).toBe('typed loosely');
     });
 
+    it('answers 404, not 500, for names no user can have (NUL), recording latest', async () => {
+      expect((await get('/msgs/a%00b?latest=55')).status).toBe(404);
+      expect(await latest()).toBe(55);
+      expect((await get('/fllws/a%00b')).status).toBe(404);
+      expect((await post('/msgs/a%00b', { content: 'x' })).status).toBe(404);
+      expect((await post('/fllws/alice', { follow: 'nul\u0000' })).status).toBe(404);
+      expect((await post('/fllws/a%00b?latest=56', { unfollow: 'alice' })).status).toBe(404);
+      expect(await latest()).toBe(56);
+    });
+
     it('answers 400 for a path that is not valid percent-encoding', async () => {
       const answer = await get('/msgs/%E0%A4%A');
       expect(answer.status).toBe(400);

@@ -1,6 +1,6 @@
 import { errors } from '../errors';
 import { type Sql, epochMs, withLatest } from '../sql';
-import { checkMessageText } from './rules';
+import { checkMessageText, isStorable } from './rules';
 import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
 /**
@@ -35,6 +35,7 @@ export class MessageStore {
    */
   async postAs(username: string, text: string, options: { latest?: number } = {}): Promise<TimelineMessage> {
     checkMessageText(text);
+    if (!isStorable(username)) throw errors.userNotFound();
     const { query, params } = withLatest(
       options.latest,
       `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${INSERT_FOR_AUTHOR}`,

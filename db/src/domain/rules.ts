@@ -16,7 +16,11 @@ export function charCount(text: string): number {
  * them up front turns what would be a 500 into a clear 400.
  */
 export function assertStorable(text: string, field: string): void {
-  if (text.includes('\u0000') || !text.isWellFormed()) throw errors.textMalformed(field);
+  if (!isStorable(text)) throw errors.textMalformed(field);
+}
+
+export function isStorable(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed();
 }
 
 export interface RegistrationInput {

@@ -1,7 +1,7 @@
 import { errors } from '../errors';
 import { type Sql, withLatest } from '../sql';
 import { hashPassword, verifyPassword } from './passwords';
-import { type RegistrationInput, checkRegistration } from './rules';
+import { type RegistrationInput, checkRegistration, isStorable } from './rules';
 
 export interface UserSummary {
   id: number;
@@ -39,6 +39,7 @@ export class UserStore {
 
   /** Returns the user when the password matches, else the contract's login error. */
   async checkLogin(username: string, password: string): Promise<UserSummary> {
+    if (!isStorable(username)) throw errors.invalidUsername();
     const [row] = await this.sql<UserSummary & { pw_hash: string }>(
       `select ${SUMMARY_COLUMNS}, "pw_hash" from "users" where "username" = $1`,
       [username],
@@ -49,6 +50,9 @@ export class UserStore {
   }
 
   async findByUsername(username: string, options: { latest?: number } = {}): Promise<UserSummary | null> {
+    // No stored name holds NUL or a lone surrogate, and PostgreSQL would refuse the parameter.
+    // (A caller passing `latest` records it on the not-found path: the API's error handler does.)
+    if (!isStorable(username)) return null;
     const { query, params } = withLatest(
       options.latest,
       `"found" as (select ${SUMMARY_COLUMNS} from "users" where "username" = $1) select * from "found"`,
