@@ -85,7 +85,7 @@ describe('hostile input', () => {
       const call = {
         method: next() < 0.7 ? ('POST' as const) : ('GET' as const),
         path: pick(PATHS) + pick(QUERIES),
-        headers: next() < 0.8 ? { Authorization: SIMULATOR_AUTH } : {},
+        headers: (next() < 0.8 ? { Authorization: SIMULATOR_AUTH } : {}) as Record<string, string>,
         body,
       };
       const answer = await send(api.url, call);

@@ -1,84 +1,66 @@
-import { type Socket, io as connect } from 'socket.io-client';
-import type { ClientToServerEvents, LiveScope, ServerToClientEvents, SubscribeReply } from '../src/contract';
-import { Samples } from './stats';
+import type { ClientReply } from './client-process';
+import { type BenchChild, forkBench } from './ipc';
+import type { WatchSpec } from './world';
 
-export interface Watch {
-  url: string;
-  scope: LiveScope;
-  sessionToken?: string;
-  /** Whether a message by this author belongs on the watched timeline. */
-  wants(authorId: number): boolean;
+export interface Deliveries {
+  watch: Float64Array;
+  seq: Float64Array;
+  at: Float64Array;
+  disconnects: { index: number; reason: string; at: number }[];
 }
 
-type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const now = () => performance.timeOrigin + performance.now();
-
-/**
- * K real socket.io clients, recording every `message:created` they get as
- * (socket, id, time) in flat arrays: counting happens after a phase, so the
- * receive path stays as cheap as a browser's.
- */
+/** The bench's clients, dealt round-robin over a few client processes (client-process.ts). */
 export class Fleet {
-  private sockets: BenchSocket[] = [];
-  private socketOf = new Samples();
-  private idOf = new Samples();
-  private timeOf = new Samples();
-  disconnects = 0;
+  private constructor(private readonly processes: BenchChild<ClientReply>[]) {}
 
-  constructor(readonly watches: Watch[]) {}
+  static start(processes: number): Fleet {
+    return new Fleet(
+      Array.from({ length: processes }, () =>
+        forkBench<ClientReply>('./client-process.ts', { NODE_ENV: 'production' }),
+      ),
+    );
+  }
 
-  async connect(afterId: number, concurrency = 100): Promise<void> {
-    let next = 0;
-    const one = async (): Promise<void> => {
-      while (next < this.watches.length) {
-        const index = next++;
-        const watch = this.watches[index]!;
-        const socket: BenchSocket = connect(watch.url, {
-          transports: ['websocket'],
-          forceNew: true,
-          reconnection: false,
-          extraHeaders: watch.sessionToken ? { cookie: `session=${watch.sessionToken}` } : {},
-        });
-        socket.on('message:created', (message) => {
-          this.socketOf.push(index);
-          this.idOf.push(message.id);
-          this.timeOf.push(now());
-        });
-        socket.on('disconnect', () => {
-          this.disconnects += 1;
-        });
-        this.sockets[index] = socket;
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', resolve);
-          socket.once('connect_error', reject);
-        });
-        const reply = (await socket
-          .timeout(30_000)
-          .emitWithAck('timeline:subscribe', { scope: watch.scope, afterId })) as SubscribeReply;
-        if (!reply.ok) throw new Error(`subscription refused: ${reply.error}`);
+  /** Connects and subscribes these watches, dealt round-robin over the processes; throws if any fails. */
+  async add(specs: WatchSpec[], afterId: number): Promise<void> {
+    const count = this.processes.length;
+    const answers = await Promise.all(
+      this.processes.map((child, p) =>
+        child.request(
+          { type: 'connect', specs: specs.filter((_, i) => i % count === p), afterId, concurrency: 50 },
+          'connected',
+        ),
+      ),
+    );
+    const failures = answers.flatMap((answer) => answer.failures);
+    if (failures.length) throw new Error(`${failures.length} clients failed to connect, e.g. ${failures[0]}`);
+  }
+
+  get pids(): (number | undefined)[] {
+    return this.processes.map((child) => child.child.pid);
+  }
+
+  /** Deliveries recorded since the last take, for the quiet check after a phase. */
+  async count(): Promise<number> {
+    const counts = await Promise.all(this.processes.map((child) => child.request({ type: 'count' }, 'count')));
+    return counts.reduce((sum, answer) => sum + answer.deliveries, 0);
+  }
+
+  async take(): Promise<Deliveries> {
+    const parts = await Promise.all(this.processes.map((child) => child.request({ type: 'take' }, 'deliveries')));
+    const join = (key: 'watch' | 'seq' | 'at') => {
+      const all = new Float64Array(parts.reduce((sum, part) => sum + part[key].length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        all.set(part[key], offset);
+        offset += part[key].length;
       }
+      return all;
     };
-    await Promise.all(Array.from({ length: concurrency }, one));
+    return { watch: join('watch'), seq: join('seq'), at: join('at'), disconnects: parts.flatMap((p) => p.disconnects) };
   }
 
-  /** Deliveries since the last reset: how many, for the quiet check after a phase. */
-  deliveries(): number {
-    return this.idOf.values().length;
-  }
-
-  takeDeliveries() {
-    const result = { socket: this.socketOf.values(), id: this.idOf.values(), at: this.timeOf.values() };
-    this.socketOf = new Samples();
-    this.idOf = new Samples();
-    this.timeOf = new Samples();
-    return result;
-  }
-
-  close(): void {
-    for (const socket of this.sockets) {
-      socket.removeAllListeners('disconnect');
-      socket.disconnect();
-    }
+  async close(): Promise<void> {
+    await Promise.all(this.processes.map((child) => child.stop({ type: 'close' })));
   }
 }

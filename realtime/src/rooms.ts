@@ -2,14 +2,33 @@
  * Room names, from here only (clients never name a room). A message is one
  * emit to the public room plus its author's room; a My Timeline socket sits in
  * its viewer room and in the author rooms of everyone it follows.
+ *
+ * Names are made once per id and reused: the adapter keeps the string a socket
+ * joined with in that socket's room set, so a fresh string per join would cost
+ * every My Timeline socket one string per followed author.
  */
+const authorRooms = new Map<number, string>();
+const viewerRooms = new Map<number, string>();
+/** Bounds each cache (~5 MB); past it the cache starts over, which only costs the sharing. */
+const MAX_CACHED = 100_000;
+
+function named(cache: Map<number, string>, prefix: string, id: number): string {
+  let name = cache.get(id);
+  if (name === undefined) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    name = `${prefix}${id}`;
+    cache.set(id, name);
+  }
+  return name;
+}
+
 export const rooms = {
   public: (): string => 'public',
-  author: (authorId: number): string => `author:${authorId}`,
+  author: (authorId: number): string => named(authorRooms, 'author:', authorId),
   /**
    * The sockets of `userId` that show My Timeline. Only those: follow/unfollow
    * moves this room between author rooms, and a socket of the same user that
    * shows someone else's page must not start receiving the followed author.
    */
-  viewer: (userId: number): string => `viewer:${userId}`,
+  viewer: (userId: number): string => named(viewerRooms, 'viewer:', userId),
 };

@@ -12,6 +12,7 @@ import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, 
 import { authenticate } from './auth';
 import { type HealthCheck, httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
+import { slimSocket } from './slim-socket';
 import { handleSubscriptions } from './subscribe';
 import type { RealtimeIo, SocketData } from './types';
 
@@ -90,15 +91,17 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   };
 
   io.use(authenticate(db, logger, metrics));
+  const subscribeDeps = { db, logger, metrics };
+  const onDisconnect = () => metrics.connectedSockets.dec();
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
-    // The handshake (headers, cookie) is built by now; dropping the upgrade request it came from
-    // is the Socket.IO docs' advice for memory per idle socket.
-    (socket.conn as { request: unknown }).request = null;
-    // One shared listener for every socket: counting costs no per-socket closure.
+    // The session is read by now (auth middleware); what is left of the handshake is dead weight.
+    slimSocket(socket);
+    // Shared listeners, no per-socket closures. Room broadcasts count too: the adapter calls
+    // notifyOutgoingListeners for each socket it writes to (socket.io-adapter ≥ 2.5).
     socket.onAnyOutgoing(countDelivery as (event: keyof ServerToClientEvents) => void);
-    socket.on('disconnect', () => metrics.connectedSockets.dec());
-    handleSubscriptions(socket, { db, logger, metrics });
+    socket.on('disconnect', onDisconnect);
+    handleSubscriptions(socket, subscribeDeps);
   });
 
   const publisher = publisherOver(ioBroadcaster(io));
