@@ -1,6 +1,6 @@
 import { type Server as HttpServer, createServer } from 'node:http';
 import type { Database } from '@minitwit/db';
-import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
+import type { HealthCheck, Logger, ServiceMetrics } from '@minitwit/monitoring';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { ServerToClientEvents } from '../contract';
@@ -10,7 +10,7 @@ import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
 import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
 import { authenticate } from './auth';
-import { type HealthCheck, httpHandler } from './http-handler';
+import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
 import { handleSubscriptions } from './subscribe';
@@ -55,7 +55,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const { db, logger } = options;
   const metrics = createRealtimeMetrics(options.metrics);
   const redisClients: RedisClient[] = [];
-  const checks: HealthCheck[] = [{ name: 'database', check: () => db.ping() }];
+  const checks: Record<string, HealthCheck> = { database: () => db.ping() };
 
   const httpServer = options.httpServer ?? createServer();
   const io: RealtimeIo = new Server(httpServer, {
@@ -72,7 +72,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       const sub = await duplicateRedis(pub, logger, 'adapter-sub');
       redisClients.push(sub);
       io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
-      checks.push({ name: 'redis', check: () => pingRedis(pub, 1_000) });
+      checks.redis = () => pingRedis(pub, 1_000);
     } catch (error) {
       await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
       throw error;
