@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from './scenario/generate';
 import { type ApiUnderTest, startApiUnderTest } from './testing/api-under-test';
 import { SIMULATOR_AUTH, send } from './testing/http-client';
-
-/** mulberry32, so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const PATHS = [
   '/register',
@@ -74,7 +63,8 @@ describe('hostile input', () => {
   });
 
   it('never answers a 5xx to 400 random requests', async () => {
-    const next = random(2026);
+    // Seeded, so a failure reproduces.
+    const next = seededRandom(2026);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const failures: string[] = [];
     for (let i = 0; i < 400; i++) {

@@ -37,8 +37,8 @@ export const SIMULATOR_MIX: Record<ActionKind, number> = {
   unfollow: 0.172,
 };
 
-/** mulberry32: a tiny seeded PRNG, so a scenario is the same on every run. */
-function random(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG, so a scenario (or a fuzz run) is the same on every run. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -64,7 +64,7 @@ const TEXT_PARTS = [
 ];
 
 export function generateScenario({ actions: count, seed = 42, mix = SIMULATOR_MIX }: ScenarioOptions): Scenario {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const users: string[] = [];
   const messages = new Map<string, string[]>();
