@@ -61,7 +61,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const PORT = { null: 5901, postgres: 5902, embedded: 5903 };
+const PORT = { null: 5901, postgres: 5902, embedded: 5903, floor: 5904 };
 
 async function runAgainst(label: string, port: number, child: ChildProcess, actions: Parameters<typeof replay>[1]) {
   const url = `http://127.0.0.1:${port}`;
@@ -135,6 +135,10 @@ if (postgresAvailable) {
   });
   const result = await runAgainst('(a) API on PostgreSQL', PORT.postgres, api, scenario.actions);
   report('(a) API on PostgreSQL', result, baseline);
+  // For reading (a): bare node:http + pg, one durable statement per write, same database server.
+  const floor = startProcess(['api/bench/floor-server.ts', String(PORT.floor), url.toString()], {});
+  const floorResult = await runAgainst('(floor) node:http + pg', PORT.floor, floor, scenario.actions);
+  report('(floor) bare node:http + pg, one durable statement per write, no hashing', floorResult, baseline);
   await admin.query(`drop database if exists "${dbName}" with (force)`);
 }
 await admin.end().catch(() => undefined);
