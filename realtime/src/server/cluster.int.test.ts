@@ -3,14 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PublisherHandle, createPublisher } from '../publish/create-publisher';
 import {
   type TestServer,
-  type Watcher,
   createUser,
   isLive,
   newestIdIn,
   quietLogger,
   startTestServer,
   waitFor,
-  watch,
+  watcherPool,
 } from '../testing/harness';
 import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
 
@@ -23,12 +22,7 @@ describe.skipIf(skip).each(availableBackends())(
     let database: TestDatabase;
     let servers: TestServer[] = [];
     let publishing: PublisherHandle;
-    const watchers: Watcher[] = [];
-    const open = (...args: Parameters<typeof watch>) => {
-      const watcher = watch(...args);
-      watchers.push(watcher);
-      return watcher;
-    };
+    const { open, stopAll } = watcherPool();
 
     beforeAll(async () => {
       const redisUrl = testRedisUrl as string;
@@ -39,7 +33,7 @@ describe.skipIf(skip).each(availableBackends())(
       );
       publishing = await createPublisher({ redisUrl, channel, logger: quietLogger });
     });
-    afterEach(() => watchers.splice(0).forEach((watcher) => watcher.stop()));
+    afterEach(stopAll);
     afterAll(async () => {
       await publishing?.close();
       await Promise.all(servers.map((server) => server.close()));

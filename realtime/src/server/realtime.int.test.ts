@@ -4,32 +4,26 @@ import type { SubscribeReply } from '../contract';
 import { inProcessPublisher } from '../publish/local-hub';
 import {
   type TestServer,
-  type Watcher,
   createUser,
   isLive,
   rawSocket,
   newestIdIn,
   startTestServer,
   waitFor,
-  watch,
+  watcherPool,
 } from '../testing/harness';
 
 /** One realtime server without Redis: the embedded setup, written to through the in-process publisher. */
 describe.each(availableBackends())('realtime server, in-process (%s)', (backend: DatabaseBackend) => {
   let database: TestDatabase;
   let server: TestServer;
-  const watchers: Watcher[] = [];
-  const open = (...args: Parameters<typeof watch>) => {
-    const watcher = watch(...args);
-    watchers.push(watcher);
-    return watcher;
-  };
+  const { open, stopAll } = watcherPool();
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     server = await startTestServer(database.db);
   });
-  afterEach(() => watchers.splice(0).forEach((watcher) => watcher.stop()));
+  afterEach(stopAll);
   afterAll(async () => {
     await server?.close();
     await database?.dispose();

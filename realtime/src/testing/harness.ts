@@ -42,6 +42,19 @@ export interface Watcher {
   stop(): void;
 }
 
+/** Watchers opened by a test file, stopped together after each test. */
+export function watcherPool(): { open: typeof watch; stopAll(): void } {
+  const watchers: Watcher[] = [];
+  return {
+    open: (...args) => {
+      const watcher = watch(...args);
+      watchers.push(watcher);
+      return watcher;
+    },
+    stopAll: () => watchers.splice(0).forEach((watcher) => watcher.stop()),
+  };
+}
+
 export function watch(
   url: string,
   scope: LiveScope,
