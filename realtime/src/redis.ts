@@ -4,13 +4,32 @@ import { type RedisClientType, createClient } from 'redis';
 export type RedisClient = RedisClientType;
 
 /**
+ * For a client that only publishes after commits (api, web, the flag tool).
+ * node-redis 6 arms `AbortSignal.timeout(5000)` for every command by default;
+ * at one publish per write, those timers and their signals outlive young-
+ * generation GCs and are promoted (bench:fanout, bench/RESULTS.md). Without
+ * them, a Redis that hangs is bounded by the queue length instead: past it a
+ * publish is refused at once (and logged) rather than held. A Redis that is
+ * down fails queued publishes on each reconnect attempt either way.
+ */
+export const PUBLISHER_OPTIONS = {
+  commandOptions: { timeout: 0 },
+  commandsQueueMaxLength: 10_000,
+} as const;
+
+/**
  * A connected node-redis client with its `error` listener attached before
  * anything else can fail: an `error` event without a listener crashes the
  * process. While Redis is down the client retries on its own and emits an
  * error per attempt, so only the first one of an outage is logged.
  */
-export async function connectRedis(url: string, logger: Logger, role: string): Promise<RedisClient> {
-  const client: RedisClient = createClient({ url });
+export async function connectRedis(
+  url: string,
+  logger: Logger,
+  role: string,
+  options: typeof PUBLISHER_OPTIONS | Record<string, never> = {},
+): Promise<RedisClient> {
+  const client: RedisClient = createClient({ url, ...options });
   watch(client, logger, role);
   await client.connect();
   return client;

@@ -1,6 +1,6 @@
 import type { Logger } from '@minitwit/monitoring';
 import type { TimelinePublisher } from '../publisher';
-import { type RedisClient, closeRedis, connectRedis, withSafePublish } from '../redis';
+import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, connectRedis, withSafePublish } from '../redis';
 import { emitterBroadcaster } from './emitter-broadcaster';
 import { inProcessPublisher } from './local-hub';
 import { publisherOver } from './timeline-publisher';
@@ -25,7 +25,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
   if (!options.redisUrl) {
     return { publisher: inProcessPublisher, async close() {} };
   }
-  const redis = await connectRedis(options.redisUrl, options.logger, 'publisher');
+  const redis = await connectRedis(options.redisUrl, options.logger, 'publisher', PUBLISHER_OPTIONS);
   const broadcaster = emitterBroadcaster(withSafePublish(redis, options.logger), options.channel ?? 'socket.io');
   return {
     publisher: publisherOver(broadcaster),

@@ -12,6 +12,10 @@ export interface OwnRedis {
   port: number;
   kill(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing is answered, as with a hung Redis. */
+  freeze(): void;
+  /** SIGCONT after freeze. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -59,11 +63,21 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const kill = async () => {
     const running = child;
     if (!running || running.exitCode !== null) return;
+    // A frozen process is killed all the same; SIGCONT first keeps no stopped zombie around.
+    running.kill('SIGCONT');
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');
     });
   };
   await start();
-  return { url, port, kill, restart: start, stop: kill };
+  return {
+    url,
+    port,
+    kill,
+    restart: start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+    stop: kill,
+  };
 }

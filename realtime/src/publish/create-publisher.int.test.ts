@@ -1,0 +1,85 @@
+import { createLogger } from '@minitwit/monitoring';
+import type { TimelineMessage } from '@minitwit/db';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PUBLISHER_OPTIONS } from '../redis';
+import { quietLogger, waitFor } from '../testing/harness';
+import { type OwnRedis, startOwnRedis } from '../testing/own-redis';
+import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { type PublisherHandle, createPublisher } from './create-publisher';
+
+const skip = skipWithoutRedis('Redis publisher tests');
+
+const message = (id: number): TimelineMessage => ({
+  id,
+  text: `message ${id}`,
+  pubDate: new Date(0),
+  author: { id: 1, username: 'Ivy', email: 'ivy@example.com' },
+});
+
+/**
+ * The publisher sits on every write's path (api, web). These pin down how its
+ * Redis client behaves under load and when Redis is gone.
+ */
+describe.skipIf(skip)('the Redis publisher', () => {
+  let handle: PublisherHandle | undefined;
+  let ownRedis: OwnRedis | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await handle?.close();
+    await ownRedis?.stop();
+    handle = ownRedis = undefined;
+  });
+
+  it('publishes every write without arming a timer per command', async () => {
+    const channel = uniqueChannel('publisher');
+    const listener = createClient({ url: testRedisUrl });
+    await listener.connect();
+    let heard = 0;
+    await listener.pSubscribe(`${channel}#*`, () => (heard += 1));
+    try {
+      handle = await createPublisher({ redisUrl: testRedisUrl, channel, logger: quietLogger });
+      // node-redis 6 arms AbortSignal.timeout(5 s) per command unless told not to; at one
+      // publish per write those timers outlived young-generation GCs (see bench/RESULTS.md).
+      const timeout = vi.spyOn(AbortSignal, 'timeout');
+      for (let id = 1; id <= 200; id += 1) handle.publisher.messagePosted(message(id));
+      await waitFor(() => heard === 200, 'all 200 publishes heard');
+      expect(timeout).not.toHaveBeenCalled();
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('refuses publishes at once past a bounded queue while Redis hangs, then recovers', async () => {
+    ownRedis = await startOwnRedis();
+    const logger = createLogger({ service: 'publisher-test', silent: true });
+    const warn = vi.spyOn(logger, 'warn');
+    handle = await createPublisher({ redisUrl: ownRedis.url, channel: uniqueChannel('hang'), logger });
+    // Connected but silent: every publish is written and waits for a reply that does not come.
+    ownRedis.freeze();
+    const extra = 50;
+    for (let id = 1; id <= PUBLISHER_OPTIONS.commandsQueueMaxLength + extra; id += 1) {
+      handle.publisher.messagePosted(message(id));
+    }
+    // The overflow is refused and logged at once (node-redis's default would hold every publish
+    // for its 5 s command timeout, and without any bound hold them for as long as Redis hangs).
+    // winston's `warn` is overloaded; the first argument of ours is the message text.
+    const refused = () => warn.mock.calls.filter(([text]: unknown[]) => text === 'redis publish failed').length;
+    await waitFor(() => refused() >= extra, 'overflowing publishes refused', 2_000);
+    expect(refused()).toBe(extra);
+
+    // Once Redis answers again, what waited is answered and publishes are accepted again.
+    ownRedis.thaw();
+    const redis = handle.redis!;
+    const deadline = Date.now() + 10_000;
+    let accepted = false;
+    while (!accepted && Date.now() < deadline) {
+      accepted = await redis.publish('after-the-hang', 'ping').then(
+        () => true,
+        () => new Promise<false>((resolve) => setTimeout(() => resolve(false), 20)),
+      );
+    }
+    expect(accepted).toBe(true);
+    expect(refused()).toBe(extra);
+  });
+});
