@@ -97,6 +97,10 @@ export async function runPhase(setup: PhaseSetup, label: string, rate: number, s
   let foreign = 0;
   let firstAt = Infinity;
   let lastAt = 0;
+  // Per message, its first and its last delivery: the first shows the hops to the nearest
+  // socket, the spread to the last shows how long fanning it out to every socket took.
+  const firstLatency = new Float64Array(total).fill(Infinity);
+  const lastLatency = new Float64Array(total).fill(-Infinity);
   for (let d = 0; d < deliveries.seq.length; d += 1) {
     const i = deliveries.seq[d]! - first;
     if (!(i >= 0 && i < total) || Number.isNaN(answeredAt[i]!)) continue;
@@ -109,7 +113,10 @@ export async function runPhase(setup: PhaseSetup, label: string, rate: number, s
     }
     seen[key] = 1;
     const at = deliveries.at[d]!;
-    latencies.push(at - answeredAt[i]!);
+    const latency = at - answeredAt[i]!;
+    latencies.push(latency);
+    firstLatency[i] = Math.min(firstLatency[i]!, latency);
+    lastLatency[i] = Math.max(lastLatency[i]!, latency);
     firstAt = Math.min(firstAt, at);
     lastAt = Math.max(lastAt, at);
   }
@@ -117,6 +124,8 @@ export async function runPhase(setup: PhaseSetup, label: string, rate: number, s
   for (let i = 0; i < total; i += 1) if (!Number.isNaN(answeredAt[i]!)) expected += audience.get(authorOf[i]!) ?? 0;
   const delivered = latencies.values().length;
   const latency = summarize(latencies.values());
+  const reached = (values: Float64Array) => summarize(values.filter(Number.isFinite));
+  const [firstDelivery, lastDelivery] = [reached(firstLatency), reached(lastLatency)];
   const result: PhaseResult = {
     label,
     rate: (total - failures) / elapsed,
@@ -139,6 +148,8 @@ export async function runPhase(setup: PhaseSetup, label: string, rate: number, s
       `disconnects ${result.disconnects}${reasons.size ? ` (${[...reasons].map(([r, n]) => `${r} ×${n}`).join(', ')})` : ''}; ` +
       `latency from 204 p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms, max ${fmt(latency.max)} ms; ` +
       `${fmt(result.deliveriesPerSecond, 0)} deliveries/s; load1 at start ${fmt(load, 2)}\n` +
+      `  per message: first delivery p50 ${fmt(firstDelivery.p50)} / p99 ${fmt(firstDelivery.p99)} ms, ` +
+      `last delivery p50 ${fmt(lastDelivery.p50)} / p99 ${fmt(lastDelivery.p99)} ms\n` +
       `  CPU while posting (% of one core): ${cpuShares}\n` +
       (failuresSeen.length ? `  failed posts, e.g.: ${failuresSeen.join(' | ')}\n` : ''),
   );
