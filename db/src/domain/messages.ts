@@ -3,17 +3,32 @@ import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText, isStorable } from './rules';
 import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
+/** An arbitrary constant, distinct from the migration lock: the lock every message insert takes. */
+const MESSAGE_INSERT_LOCK = 7_346_021_118;
+
 /**
  * Inserts for the author found by the `author` CTE and reads the new row back
  * with its author, in the same statement: the caller gets what live timelines
  * need without a second round trip. No author, no insert.
+ *
+ * Ids are handed out in commit order: the statement takes a transaction-level
+ * advisory lock before the insert draws its id and keeps it until it commits.
+ * Live pages resume from the newest id they show (`timelines.since`); without
+ * the lock, an id drawn before a higher one but committed after it, while a
+ * page was disconnected, would never reach that page. The cost is that message
+ * inserts commit one at a time, which a single-row autocommit insert makes
+ * short.
  */
 const INSERT_FOR_AUTHOR = `
+  "serialized" as (select pg_advisory_xact_lock(${MESSAGE_INSERT_LOCK})),
   "inserted" as (
-    insert into "messages" ("author_id", "text") select "id", $2 from "author"
+    insert into "messages" ("author_id", "text") select a."id", $2 from "author" a, "serialized"
     returning "id", "author_id", "text", "pub_date")
   select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email"
   from "inserted" i join "author" a on a."id" = i."author_id"`;
+
+/** The web app's post, as one statement ($1 author id, $2 text); exported for the commit-order test. */
+export const POST_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`;
 
 export class MessageStore {
   constructor(private readonly sql: Sql) {}
@@ -21,10 +36,7 @@ export class MessageStore {
   /** The web app's post: the author is the signed-in user. */
   async post(authorId: number, text: string): Promise<TimelineMessage> {
     checkMessageText(text);
-    const [row] = await this.sql<TimelineRow>(
-      `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`,
-      [authorId, text],
-    );
+    const [row] = await this.sql<TimelineRow>(POST_BY_AUTHOR_ID, [authorId, text]);
     if (!row) throw errors.userNotFound();
     return toTimelineMessage(row);
   }
