@@ -1,7 +1,10 @@
 import type { Logger } from '@minitwit/monitoring';
-import { type RedisClientType, createClient } from 'redis';
+import { type RedisClientOptions, type RedisClientType, createClient } from 'redis';
 
 export type RedisClient = RedisClientType;
+
+/** The client settings a caller of connectRedis may choose; the URL is its own argument. */
+type ClientTuning = Pick<RedisClientOptions, 'commandOptions' | 'commandsQueueMaxLength'>;
 
 /**
  * For a client that only publishes after commits (api, web, the flag tool).
@@ -15,7 +18,7 @@ export type RedisClient = RedisClientType;
 export const PUBLISHER_OPTIONS = {
   commandOptions: { timeout: 0 },
   commandsQueueMaxLength: 10_000,
-} as const;
+} satisfies ClientTuning;
 
 /**
  * A connected node-redis client with its `error` listener attached before
@@ -27,7 +30,7 @@ export async function connectRedis(
   url: string,
   logger: Logger,
   role: string,
-  options: typeof PUBLISHER_OPTIONS | Record<string, never> = {},
+  options: ClientTuning = {},
 ): Promise<RedisClient> {
   const client: RedisClient = createClient({ url, ...options });
   watch(client, logger, role);

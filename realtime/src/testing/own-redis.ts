@@ -63,8 +63,6 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const kill = async () => {
     const running = child;
     if (!running || running.exitCode !== null) return;
-    // A frozen process is killed all the same; SIGCONT first keeps no stopped zombie around.
-    running.kill('SIGCONT');
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');
