@@ -248,7 +248,7 @@ export function infrastructureDashboard() {
       timeSeries({
         title: 'Rows by table',
         description: 'How many live rows does each table hold?',
-        queries: [{ expr: 'max by (relname) (pg_stat_user_tables_n_live_tup)', legend: '{{relname}}' }],
+        queries: [{ expr: 'max by (table) (pg_table_live_rows)', legend: '{{table}}' }],
       }),
     )
     .withRow(new RowBuilder('Redis'))
