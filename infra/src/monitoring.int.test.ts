@@ -249,6 +249,25 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
     pages[0]!.socket.connect();
     await traffic(5, users);
 
+    // Each service's own families, scraped from the real processes (the web app as deployed).
+    const families: [string, string[]][] = [
+      ['http_requests_total', ['api', 'web']],
+      ['http_request_duration_seconds_bucket', ['api', 'web']],
+      ['http_requests_in_flight', ['api', 'realtime', 'web']],
+      ['db_pool_connections{state="max"} > 0', ['api', 'realtime', 'web']],
+      ['redis_connection_up{role="publisher"} == 1', ['api', 'web']],
+      ['redis_connection_up{role=~"adapter-(pub|sub)"} == 1', ['realtime']],
+      ['realtime_commit_to_emit_seconds_count{event="message:created"} > 0', ['realtime']],
+      ['realtime_commit_to_browser_seconds_count > 0', ['realtime']],
+      ['nodejs_eventloop_lag_p99_seconds', ['api', 'realtime', 'web']],
+    ];
+    for (const [family, services] of families) {
+      const found = (await eventually(`count by (service) (${family})`)).map(
+        (sample) => (sample as { metric: { service: string } }).metric.service,
+      );
+      expect(found.sort(), family).toEqual(services);
+    }
+
     const empty: string[] = [];
     const queries = await panelQueries();
     expect(queries.length).toBeGreaterThan(50);

@@ -8,3 +8,4 @@ export {
   type PromSample,
   type PrometheusUnderTest,
 } from './prometheus-under-test';
+export { metricSample } from './metric-sample';

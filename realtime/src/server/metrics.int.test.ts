@@ -1,4 +1,5 @@
 import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
+import { metricSample } from '@minitwit/monitoring/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PublisherHandle, createPublisher } from '../publish/create-publisher';
 import {
@@ -15,17 +16,6 @@ import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-
 
 const skip = skipWithoutRedis('realtime metrics through Redis') || !postgresUrl;
 if (!postgresUrl) console.warn('SKIPPED: realtime metrics through Redis — DATABASE_URL not set');
-
-/** One sample's value from Prometheus's text format, or undefined when the series is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.slice(name.length, line.lastIndexOf(' '));
-    if (wanted.every((pair) => labelText.includes(pair))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 /**
  * The realtime server's own series, checked on its real `/metrics` with real
@@ -55,12 +45,12 @@ describe.skipIf(skip)('realtime metrics (PostgreSQL + Redis, real clients)', () 
 
   it('times commit→emit and commit→browser, counts viewers by view and disconnects by reason', async () => {
     const before = await scrape();
-    expect(sample(before, 'realtime_commit_to_emit_seconds_count', { event: 'message:created' })).toBe(0);
-    expect(sample(before, 'realtime_viewers', { scope: 'home', signed_in: 'true' })).toBe(0);
-    expect(sample(before, 'redis_connection_up', { role: 'adapter-sub' })).toBe(1);
-    expect(sample(before, 'redis_connection_up', { role: 'adapter-pub' })).toBe(1);
-    expect(sample(before, 'db_pool_connections', { state: 'max' })).toBeGreaterThan(0);
-    expect(sample(before, 'http_requests_in_flight')).toBe(0);
+    expect(metricSample(before, 'realtime_commit_to_emit_seconds_count', { event: 'message:created' })).toBe(0);
+    expect(metricSample(before, 'realtime_viewers', { scope: 'home', signed_in: 'true' })).toBe(0);
+    expect(metricSample(before, 'redis_connection_up', { role: 'adapter-sub' })).toBe(1);
+    expect(metricSample(before, 'redis_connection_up', { role: 'adapter-pub' })).toBe(1);
+    expect(metricSample(before, 'db_pool_connections', { state: 'max' })).toBeGreaterThan(0);
+    expect(metricSample(before, 'http_requests_in_flight')).toBe(0);
 
     const ann = await createUser(database.db, 'Ann');
     const newestId = await newestIdIn(database.db);
@@ -69,18 +59,18 @@ describe.skipIf(skip)('realtime metrics (PostgreSQL + Redis, real clients)', () 
     await waitFor(() => isLive(home)() && isLive(anonymous)(), 'both pages live');
 
     const viewing = await scrape();
-    expect(sample(viewing, 'realtime_viewers', { scope: 'home', signed_in: 'true' })).toBe(1);
-    expect(sample(viewing, 'realtime_viewers', { scope: 'public', signed_in: 'false' })).toBe(1);
-    expect(sample(viewing, 'realtime_backlog_size_messages_count')).toBe(2);
+    expect(metricSample(viewing, 'realtime_viewers', { scope: 'home', signed_in: 'true' })).toBe(1);
+    expect(metricSample(viewing, 'realtime_viewers', { scope: 'public', signed_in: 'false' })).toBe(1);
+    expect(metricSample(viewing, 'realtime_backlog_size_messages_count')).toBe(2);
 
     const message = await database.db.messages.post(ann.id, 'timed');
     writer.publisher.messagePosted(message);
     await waitFor(() => home.received.length === 1 && anonymous.received.length === 1, 'both deliveries');
     // Two sockets got it, one broadcast: timed once.
     const delivered = await scrape();
-    expect(sample(delivered, 'realtime_commit_to_emit_seconds_count', { event: 'message:created' })).toBe(1);
-    expect(sample(delivered, 'realtime_messages_delivered_total', { event: 'message:created' })).toBe(2);
-    const emitSeconds = sample(delivered, 'realtime_commit_to_emit_seconds_sum', { event: 'message:created' })!;
+    expect(metricSample(delivered, 'realtime_commit_to_emit_seconds_count', { event: 'message:created' })).toBe(1);
+    expect(metricSample(delivered, 'realtime_messages_delivered_total', { event: 'message:created' })).toBe(2);
+    const emitSeconds = metricSample(delivered, 'realtime_commit_to_emit_seconds_sum', { event: 'message:created' })!;
     expect(emitSeconds).toBeGreaterThanOrEqual(0);
     expect(emitSeconds).toBeLessThan(5);
 
@@ -90,7 +80,7 @@ describe.skipIf(skip)('realtime metrics (PostgreSQL + Redis, real clients)', () 
     let receipts: number | undefined;
     for (let attempt = 0; attempt < 50 && receipts !== 2; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      receipts = sample(await scrape(), 'realtime_commit_to_browser_seconds_count');
+      receipts = metricSample(await scrape(), 'realtime_commit_to_browser_seconds_count');
     }
     expect(receipts).toBe(2);
 
@@ -98,9 +88,9 @@ describe.skipIf(skip)('realtime metrics (PostgreSQL + Redis, real clients)', () 
     anonymous.stop();
     await waitFor(() => server.server.io.engine.clientsCount === 0, 'sockets closed');
     const after = await scrape();
-    expect(sample(after, 'realtime_disconnects_total', { reason: 'client namespace disconnect' })).toBe(2);
-    expect(sample(after, 'realtime_viewers', { scope: 'home', signed_in: 'true' })).toBe(0);
-    expect(sample(after, 'realtime_viewers', { scope: 'public', signed_in: 'false' })).toBe(0);
-    expect(sample(after, 'realtime_connected_sockets')).toBe(0);
+    expect(metricSample(after, 'realtime_disconnects_total', { reason: 'client namespace disconnect' })).toBe(2);
+    expect(metricSample(after, 'realtime_viewers', { scope: 'home', signed_in: 'true' })).toBe(0);
+    expect(metricSample(after, 'realtime_viewers', { scope: 'public', signed_in: 'false' })).toBe(0);
+    expect(metricSample(after, 'realtime_connected_sockets')).toBe(0);
   });
 });
