@@ -1,14 +1,14 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { stats, timeSeries } from './panels';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { minitwitDashboard, stats, timeSeries } from './panels';
 
 /** What the product does: people, messages, follows, live viewers, and the simulator's traffic. */
 export function businessDashboard() {
-  return new DashboardBuilder('MiniTwit / Business')
-    .uid('minitwit-business')
-    .description('Users, messages and follows; who watches live; what the course simulator sends us.')
-    .tags(['minitwit', 'business'])
-    .refresh('30s')
-    .time({ from: 'now-6h', to: 'now' })
+  return minitwitDashboard('business', {
+    title: 'Business',
+    description: 'Users, messages and follows; who watches live; what the course simulator sends us.',
+    refresh: '30s',
+    from: 'now-6h',
+  })
     .withRow(new RowBuilder('Totals'))
     .withPanel(
       stats({

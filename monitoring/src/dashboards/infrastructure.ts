@@ -1,14 +1,14 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { ranking, stats, timeSeries } from './panels';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { minitwitDashboard, ranking, stats, timeSeries } from './panels';
 
 /** Per service replica, PostgreSQL, Redis and the host: where a slowdown or an outage comes from. */
 export function infrastructureDashboard() {
-  return new DashboardBuilder('MiniTwit / Infrastructure')
-    .uid('minitwit-infrastructure')
-    .description('Services and their replicas, PostgreSQL, Redis and the host.')
-    .tags(['minitwit', 'infrastructure'])
-    .refresh('30s')
-    .time({ from: 'now-3h', to: 'now' })
+  return minitwitDashboard('infrastructure', {
+    title: 'Infrastructure',
+    description: 'Services and their replicas, PostgreSQL, Redis and the host.',
+    refresh: '30s',
+    from: 'now-3h',
+  })
     .withRow(new RowBuilder('Services'))
     .withPanel(
       timeSeries({

@@ -1,5 +1,5 @@
-import { DashboardBuilder, RowBuilder, TextBoxVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { logLines, logRates } from './panels';
+import { RowBuilder, TextBoxVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { logLines, logRates, minitwitDashboard } from './panels';
 
 /**
  * The services' JSON logs in Loki (shipped by Alloy, labelled `service` and
@@ -7,12 +7,12 @@ import { logLines, logRates } from './panels';
  * be checked against Prometheus.
  */
 export function logsDashboard() {
-  return new DashboardBuilder('MiniTwit / Logs')
-    .uid('minitwit-logs')
-    .description('Errors by service and one request followed by its requestId across proxy, web/api and realtime.')
-    .tags(['minitwit', 'logs'])
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
+  return minitwitDashboard('logs', {
+    title: 'Logs',
+    description: 'Errors by service and one request followed by its requestId across proxy, web/api and realtime.',
+    refresh: '30s',
+    from: 'now-1h',
+  })
     .withVariable(
       new TextBoxVariableBuilder('requestId')
         .label('Request id')

@@ -1,5 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder, type Dashboard as GrafanaDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
@@ -89,21 +89,24 @@ export function ranking(spec: PanelSpec) {
     .height(spec.height ?? 8);
 }
 
+const lokiQueries = (queries: Query[], maxLines?: number) =>
+  queries.map((query, index) => {
+    const builder = new loki.DataqueryBuilder()
+      .datasource(LOKI)
+      .refId(String.fromCharCode(65 + index))
+      .expr(query.expr);
+    if (query.legend) builder.legendFormat(query.legend);
+    if (maxLines) builder.maxLines(maxLines);
+    return builder;
+  });
+
 /** Loki: counts of log lines over time (LogQL metric queries). */
 export function logRates(spec: PanelSpec) {
   return new timeseries.PanelBuilder()
     .title(spec.title)
     .description(spec.description)
     .datasource(LOKI)
-    .targets(
-      spec.queries.map((query, index) =>
-        new loki.DataqueryBuilder()
-          .datasource(LOKI)
-          .refId(String.fromCharCode(65 + index))
-          .expr(query.expr)
-          .legendFormat(query.legend ?? ''),
-      ),
-    )
+    .targets(lokiQueries(spec.queries))
     .unit(spec.unit ?? 'short')
     .span(spec.width ?? 12)
     .height(spec.height ?? 8)
@@ -117,15 +120,7 @@ export function logLines(spec: PanelSpec) {
     .title(spec.title)
     .description(spec.description)
     .datasource(LOKI)
-    .targets(
-      spec.queries.map((query, index) =>
-        new loki.DataqueryBuilder()
-          .datasource(LOKI)
-          .refId(String.fromCharCode(65 + index))
-          .expr(query.expr)
-          .maxLines(1000),
-      ),
-    )
+    .targets(lokiQueries(spec.queries, 1000))
     .span(spec.width ?? 24)
     .height(spec.height ?? 12)
     .showTime(true)
@@ -135,4 +130,17 @@ export function logLines(spec: PanelSpec) {
     .sortOrder(common.LogsSortOrder.Descending);
 }
 
-export type Dashboard = dashboard.Dashboard;
+export type Dashboard = GrafanaDashboard;
+
+/** The header every MiniTwit dashboard shares: uid `minitwit-<name>`, tags, refresh and default range. */
+export function minitwitDashboard(
+  name: string,
+  spec: { title: string; description: string; refresh: string; from: string },
+) {
+  return new DashboardBuilder(`MiniTwit / ${spec.title}`)
+    .uid(`minitwit-${name}`)
+    .description(spec.description)
+    .tags(['minitwit', name])
+    .refresh(spec.refresh)
+    .time({ from: spec.from, to: 'now' });
+}

@@ -1,5 +1,5 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { timeSeries } from './panels';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { minitwitDashboard, timeSeries } from './panels';
 
 const quantile = (q: number, metric: string, by = '') =>
   `histogram_quantile(${q}, sum by (le${by}) (rate(${metric}[5m])))`;
@@ -7,12 +7,12 @@ const quantile = (q: number, metric: string, by = '') =>
 /** Live timelines: who is connected where, what reaches them, and how fast. */
 export function realtimeDashboard() {
   const emit = 'realtime_commit_to_emit_seconds_bucket{event="message:created"}';
-  return new DashboardBuilder('MiniTwit / Realtime')
-    .uid('minitwit-realtime')
-    .description('Socket.IO servers: sockets, subscriptions, deliveries and the commit→browser latency.')
-    .tags(['minitwit', 'realtime'])
-    .refresh('10s')
-    .time({ from: 'now-1h', to: 'now' })
+  return minitwitDashboard('realtime', {
+    title: 'Realtime',
+    description: 'Socket.IO servers: sockets, subscriptions, deliveries and the commit→browser latency.',
+    refresh: '10s',
+    from: 'now-1h',
+  })
     .withRow(new RowBuilder('Connections'))
     .withPanel(
       timeSeries({
