@@ -112,6 +112,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
   const channel = `minitwit-monitoring-${randomBytes(4).toString('hex')}`;
   const logger = createLogger({ service: 'monitoring-test', silent: true });
 
+  // Building the web app (when this checkout has no build) takes minutes on a busy machine.
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     writer = await createPublisher({ redisUrl, channel, logger });
@@ -147,7 +148,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
       realtime: realtimeTargets,
       ...Object.fromEntries(Object.entries(exporters.targets).map(([job, target]) => [job, [target]])),
     });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     for (const page of pages) page.stop();
