@@ -13,12 +13,14 @@ const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
 const db = await openDatabase(databaseOptionsFrom(env));
 const live = await createPublisher({ redisUrl: env.REDIS_URL, channel: env.REDIS_CHANNEL, logger });
 const redis = live.redis;
+const metrics = createServiceMetrics('api');
+if (redis) metrics.trackRedis('publisher', redis);
 const api = await listenApi(
   {
     db,
     publisher: live.publisher,
     logger,
-    metrics: createServiceMetrics('api'),
+    metrics,
     simulatorCredentials: env.SIMULATOR_CREDENTIALS,
     healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
   },

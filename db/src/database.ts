@@ -9,6 +9,7 @@ import { TimelineReader } from './domain/timelines';
 import { UserStore } from './domain/users';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
 import { openOrm } from './orm';
+import { type PoolStats, poolStatsReader } from './pool-stats';
 import { type Sql, sqlFor } from './sql';
 
 /** The one door to the data: every front door (api, web, realtime) uses these stores. */
@@ -26,6 +27,8 @@ export interface Database {
   embedded: boolean;
   /** Cheap liveness query for health endpoints. */
   ping(): Promise<void>;
+  /** The connection pool right now (in use, idle, waiting, max), for the metrics. */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     simulator: new SimulatorStateStore(sql),
     stats: new StatsReader(sql),
     embedded: embedded !== undefined,
+    poolStats: poolStatsReader(orm),
     async ping() {
       await sql('select 1');
     },

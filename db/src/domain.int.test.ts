@@ -114,6 +114,7 @@ describe.each(availableBackends())('domain operations on %s PostgreSQL', (backen
     const counts = await db().stats.counts();
     expect(counts.users).toBeGreaterThanOrEqual(6);
     expect(counts.follows).toBe(0);
+    expect(counts.latest).toBe(9_007_199_254_740_991);
   });
 });
 

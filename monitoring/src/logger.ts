@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { redactRecord } from './redact';
 
 export type Logger = winston.Logger;
 
@@ -7,13 +8,19 @@ export interface LoggerOptions {
   level?: string;
   /** Tests pass `true` to keep their output readable; logs still go through winston. */
   silent?: boolean;
+  /** Where the lines go; stdout by default. Tests read them back from a stream. */
+  destination?: NodeJS.WritableStream;
 }
+
+/** Strips secrets from every record before it is written (see redact.ts). */
+const redactSecrets = winston.format((info) => redactRecord(info));
 
 /**
  * One JSON object per line on stdout, always carrying `service`; request-scoped
- * loggers add `requestId` with `logger.child({ requestId })`.
+ * loggers add `requestId` with `logger.child({ requestId })`. Never carries a
+ * password, session token, cookie or credential: every record is redacted.
  */
-export function createLogger({ service, level = 'info', silent = false }: LoggerOptions): Logger {
+export function createLogger({ service, level = 'info', silent = false, destination }: LoggerOptions): Logger {
   return winston.createLogger({
     level,
     silent,
@@ -21,8 +28,11 @@ export function createLogger({ service, level = 'info', silent = false }: Logger
     format: winston.format.combine(
       winston.format.timestamp(),
       winston.format.errors({ stack: true }),
+      redactSecrets(),
       winston.format.json(),
     ),
-    transports: [new winston.transports.Console()],
+    transports: [
+      destination ? new winston.transports.Stream({ stream: destination }) : new winston.transports.Console(),
+    ],
   });
 }

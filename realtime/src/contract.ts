@@ -14,6 +14,11 @@ export interface LiveMessage {
   /** ISO 8601, UTC. */
   pubDate: string;
   author: { id: number; username: string; avatarUrl: string };
+  /**
+   * When the write committed (ms since the epoch, the writer's clock), on live
+   * events only: servers measure commit→emit from it. Absent in backlogs.
+   */
+  committedAt?: number;
 }
 
 export interface SubscribeRequest {
@@ -36,12 +41,20 @@ export type SubscribeReply =
 
 export interface MessagesRemoved {
   ids: number[];
+  /** As on LiveMessage: when the flagging committed. */
+  committedAt?: number;
+}
+
+/** A browser's report that a live message reached it (sampled; the server times it). */
+export interface DeliveryReceipt {
+  id: number;
 }
 
 export const EVENTS = {
   messageCreated: 'message:created',
   messageRemoved: 'message:removed',
   timelineSubscribe: 'timeline:subscribe',
+  deliveryReceipt: 'delivery:receipt',
 } as const;
 
 export interface ServerToClientEvents {
@@ -51,7 +64,11 @@ export interface ServerToClientEvents {
 
 export interface ClientToServerEvents {
   'timeline:subscribe': (request: SubscribeRequest, ack: (reply: SubscribeReply) => void) => void;
+  'delivery:receipt': (receipt: DeliveryReceipt) => void;
 }
+
+/** Share of live messages a browser reports back as received: enough for percentiles, little traffic. */
+export const RECEIPT_SAMPLE_RATE = 0.05;
 
 /** Cookie the web app keeps its session token in; the handshake reads it. */
 export const SESSION_COOKIE = 'session';

@@ -3,7 +3,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
-import { healthResponse, metricsResponse, observeRequest } from '$lib/server/operations';
+import { healthResponse, metricsResponse, observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
 import { closePublisher, startPublisher } from '$lib/server/publisher';
 
 /** Headers every rendered response carries; the Content-Security-Policy comes from kit.csp (svelte.config.js). */
@@ -22,6 +22,7 @@ export const init: ServerInit = async () => {
   await database();
   // Likewise Redis, when REDIS_URL is set (without it this is the in-process publisher and cannot fail).
   await startPublisher();
+  await trackDependencies();
   // adapter-node emits this after a graceful SIGTERM/SIGINT shutdown.
   process.once('sveltekit:shutdown', () => {
     closePublisher().catch((error: unknown) =>
@@ -53,7 +54,13 @@ export const handle: Handle = async ({ event, resolve }) => {
     }
   }
 
-  const response = await resolve(event);
+  webMetrics.httpInFlight.inc();
+  let response: Response;
+  try {
+    response = await resolve(event);
+  } finally {
+    webMetrics.httpInFlight.dec();
+  }
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
   // Pages differ per signed-in user: no shared cache may keep them.
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-cache');

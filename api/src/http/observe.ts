@@ -24,6 +24,9 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics): Reques
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
+    metrics.httpInFlight.inc();
+    // `close` comes after `finish`, and also when the client goes away first: the gauge always comes back down.
+    res.once('close', () => metrics.httpInFlight.dec());
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       // The route template, not the URL: usernames would explode the label set.

@@ -1,3 +1,4 @@
+import type { BusinessCounts } from '@minitwit/db';
 import { runHealthChecks } from '@minitwit/monitoring';
 import { Router } from 'express';
 import { Gauge } from 'prom-client';
@@ -29,19 +30,37 @@ export function operationsRoutes({ db, metrics, logger, healthChecks = {} }: Api
   return router;
 }
 
-/** Users, messages and follows, counted when Prometheus scrapes (not on the request path). */
+/**
+ * Users, messages, follows, flagged messages and the simulator's `latest`,
+ * counted when Prometheus scrapes (not on the request path); the pool too.
+ */
 function registerBusinessGauges(db: ApiDeps['db'], metrics: ApiDeps['metrics']): void {
+  const kinds = ['users', 'messages', 'follows', 'flagged'] as const;
+  // One query per scrape feeds both gauges, which prom-client collects side by side.
+  let pending: Promise<BusinessCounts> | undefined;
+  const counts = () => {
+    pending ??= db.stats.counts().finally(() => setImmediate(() => (pending = undefined)));
+    return pending;
+  };
   const gauge = new Gauge({
     name: 'minitwit_entities',
-    help: 'Business figures: users, visible messages and follow relations',
+    help: 'Business figures: users, visible messages, follow relations and flagged messages',
     labelNames: ['kind'] as const,
     registers: [metrics.registry],
     async collect() {
-      const counts = await db.stats.counts();
-      this.set({ kind: 'users' }, counts.users);
-      this.set({ kind: 'messages' }, counts.messages);
-      this.set({ kind: 'follows' }, counts.follows);
+      const figures = await counts();
+      for (const kind of kinds) this.set({ kind }, figures[kind]);
     },
   });
-  for (const kind of ['users', 'messages', 'follows']) gauge.set({ kind }, 0);
+  const latest = new Gauge({
+    name: 'minitwit_simulator_latest',
+    help: 'The last `latest` value the simulator sent',
+    registers: [metrics.registry],
+    async collect() {
+      this.set((await counts()).latest);
+    },
+  });
+  for (const kind of kinds) gauge.set({ kind }, 0);
+  latest.set(0);
+  metrics.trackDatabasePool(() => db.poolStats());
 }

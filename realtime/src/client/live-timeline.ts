@@ -1,5 +1,12 @@
 import { type ManagerOptions, type Socket, type SocketOptions, io as connect } from 'socket.io-client';
-import type { ClientToServerEvents, LiveMessage, LiveScope, ServerToClientEvents, SubscribeReply } from '../contract';
+import {
+  type ClientToServerEvents,
+  type LiveMessage,
+  type LiveScope,
+  RECEIPT_SAMPLE_RATE,
+  type ServerToClientEvents,
+  type SubscribeReply,
+} from '../contract';
 import { FeedState } from './feed-state';
 
 export type LiveStatus =
@@ -32,6 +39,8 @@ export interface LiveTimelineOptions {
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** How long to wait for a subscription reply before trying again. */
   subscribeTimeoutMs?: number;
+  /** Share of live messages reported back as received (the servers' commit→browser latency); tests set 1. */
+  receiptSampleRate?: number;
 }
 
 export interface LiveTimeline {
@@ -112,7 +121,11 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   socket.on('connect_error', () => {
     if (!stopped) status('offline');
   });
+  const receiptSampleRate = options.receiptSampleRate ?? RECEIPT_SAMPLE_RATE;
   socket.on('message:created', (message) => {
+    if (message.committedAt !== undefined && Math.random() < receiptSampleRate) {
+      socket.emit('delivery:receipt', { id: message.id });
+    }
     const fresh = state.live(message);
     if (fresh.length > 0) options.onMessages(fresh);
   });

@@ -11,7 +11,9 @@ import type { Broadcaster } from './broadcaster';
 export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
   return {
     messagePosted(message: TimelineMessage) {
-      broadcaster.emit([rooms.public(), rooms.author(message.author.id)], 'message:created', toLiveMessage(message));
+      // Called right after the commit: now is the commit time the realtime servers measure from.
+      const live = { ...toLiveMessage(message), committedAt: Date.now() };
+      broadcaster.emit([rooms.public(), rooms.author(message.author.id)], 'message:created', live);
     },
     followChanged({ whoId, whomId, following }) {
       if (following) broadcaster.join(rooms.viewer(whoId), rooms.author(whomId));
@@ -22,6 +24,7 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
       const authorRooms = new Set(messages.map((message) => rooms.author(message.authorId)));
       broadcaster.emit([rooms.public(), ...authorRooms], 'message:removed', {
         ids: messages.map((message) => message.id),
+        committedAt: Date.now(),
       });
     },
   };

@@ -10,11 +10,13 @@ import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
 import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
 import { authenticate } from './auth';
+import { deliveryLatency } from './delivery-latency';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
 import { handleSubscriptions } from './subscribe';
-import type { RealtimeIo, SocketData } from './types';
+import type { RealtimeIo, RealtimeSocket, SocketData } from './types';
+import { viewerCounter } from './viewers';
 
 export interface RealtimeServerOptions {
   db: Database;
@@ -56,6 +58,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const metrics = createRealtimeMetrics(options.metrics);
   const redisClients: RedisClient[] = [];
   const checks: Record<string, HealthCheck> = { database: () => db.ping() };
+  options.metrics.trackDatabasePool(() => db.poolStats());
 
   const httpServer = options.httpServer ?? createServer();
   const io: RealtimeIo = new Server(httpServer, {
@@ -72,6 +75,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       const sub = await duplicateRedis(pub, logger, 'adapter-sub');
       redisClients.push(sub);
       io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
+      options.metrics.trackRedis('adapter-pub', pub);
+      options.metrics.trackRedis('adapter-sub', sub);
       checks.redis = () => pingRedis(pub, 1_000);
     } catch (error) {
       await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
@@ -81,7 +86,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   if (!options.httpServer) httpServer.on('request', httpHandler(checks, options.metrics.registry, logger));
 
   const delivered = new Map<string, { inc(): void }>();
-  const countDelivery = (event: string) => {
+  const latency = deliveryLatency(metrics);
+  const countDelivery = (event: keyof ServerToClientEvents, payload?: Parameters<typeof latency.outgoing>[1]) => {
+    latency.outgoing(event, payload);
     let counter = delivered.get(event);
     if (!counter) {
       counter = metrics.delivered.labels({ event });
@@ -91,8 +98,17 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   };
 
   io.use(authenticate(db, logger, metrics));
-  const subscribeDeps = { db, logger, metrics };
-  const onDisconnect = () => metrics.connectedSockets.dec();
+  const viewers = viewerCounter(metrics);
+  const subscribeDeps = { db, logger, metrics, viewers };
+  // Shared listeners: socket.io calls them with the socket as `this`.
+  function onDisconnect(this: RealtimeSocket, reason: string) {
+    metrics.connectedSockets.dec();
+    metrics.disconnects.inc({ reason });
+    viewers.leave(this);
+  }
+  function onReceipt(this: RealtimeSocket, receipt: unknown) {
+    latency.receipt(this, receipt as Parameters<typeof latency.receipt>[1]);
+  }
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
     // The session is read by now (auth middleware); what is left of the handshake is dead weight.
@@ -101,6 +117,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     // notifyOutgoingListeners for each socket it writes to (socket.io-adapter ≥ 2.5).
     socket.onAnyOutgoing(countDelivery as (event: keyof ServerToClientEvents) => void);
     socket.on('disconnect', onDisconnect);
+    socket.on('delivery:receipt', onReceipt);
     handleSubscriptions(socket, subscribeDeps);
   });
 

@@ -1,5 +1,5 @@
 import type { ServiceMetrics } from '@minitwit/monitoring';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { LiveScope, ServerToClientEvents } from '../contract';
 
 export interface RealtimeMetrics {
@@ -8,7 +8,38 @@ export interface RealtimeMetrics {
   subscriptions: Counter<'scope'>;
   backlogMessages: Counter;
   handshakes: Counter<'result'>;
+  /** Commit of a write (stamped by its publisher) to this server writing it to its first socket. */
+  commitToEmit: Histogram<'event'>;
+  /** Commit to a browser's receipt report (sampled; includes the report's way back). */
+  commitToBrowser: Histogram;
+  disconnects: Counter<'reason'>;
+  /** Sockets subscribed to a timeline right now, by what they watch. */
+  viewers: Gauge<'scope' | 'signed_in'>;
+  /** Messages per subscription reply: how much a page missed while it was away. */
+  backlogSize: Histogram;
 }
+
+/** From a few ms (one Redis hop) to the 1 s the alert is about, and well past it. */
+const DELIVERY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** socket.io's disconnect reasons (server side), counted from 0 so a first drop shows as a rate. */
+const DISCONNECT_REASONS = [
+  'transport close',
+  'transport error',
+  'ping timeout',
+  'parse error',
+  'client namespace disconnect',
+  'server namespace disconnect',
+  'server shutting down',
+  'forced close',
+  'forced server close',
+];
+const VIEWS = [
+  { scope: 'public', signed_in: 'false' },
+  { scope: 'public', signed_in: 'true' },
+  { scope: 'user', signed_in: 'false' },
+  { scope: 'user', signed_in: 'true' },
+  { scope: 'home', signed_in: 'true' },
+];
 
 const EVENT_NAMES: (keyof ServerToClientEvents)[] = ['message:created', 'message:removed'];
 const SCOPES: LiveScope['kind'][] = ['public', 'user', 'home'];
@@ -46,10 +77,44 @@ export function createRealtimeMetrics(service: ServiceMetrics): RealtimeMetrics 
       labelNames: ['result'] as const,
       registers,
     }),
+    commitToEmit: new Histogram({
+      name: 'realtime_commit_to_emit_seconds',
+      help: 'Time from a write committing to this server emitting it to its sockets (clocks of two hosts)',
+      labelNames: ['event'] as const,
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    }),
+    commitToBrowser: new Histogram({
+      name: 'realtime_commit_to_browser_seconds',
+      help: 'Time from a write committing to a browser reporting its receipt back (sampled)',
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    }),
+    disconnects: new Counter({
+      name: 'realtime_disconnects_total',
+      help: 'Socket disconnections by socket.io reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    viewers: new Gauge({
+      name: 'realtime_viewers',
+      help: 'Sockets subscribed to a timeline, by scope (public, user, home) and whether signed in',
+      labelNames: ['scope', 'signed_in'] as const,
+      registers,
+    }),
+    backlogSize: new Histogram({
+      name: 'realtime_backlog_size_messages',
+      help: 'Missed messages per subscription reply (catch-up size)',
+      buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200],
+      registers,
+    }),
   };
   metrics.connectedSockets.set(0);
+  for (const reason of DISCONNECT_REASONS) metrics.disconnects.inc({ reason }, 0);
+  for (const view of VIEWS) metrics.viewers.set(view, 0);
   metrics.backlogMessages.inc(0);
   for (const event of EVENT_NAMES) metrics.delivered.inc({ event }, 0);
+  for (const event of EVENT_NAMES) metrics.commitToEmit.zero({ event });
   for (const scope of SCOPES) metrics.subscriptions.inc({ scope }, 0);
   for (const result of HANDSHAKE_RESULTS) metrics.handshakes.inc({ result }, 0);
   return metrics;

@@ -50,7 +50,10 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
         username: alice.username,
         avatarUrl: expect.stringMatching(/^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32}\?d=identicon&s=48$/),
       },
+      // Stamped by the publisher after the commit, for the commit→emit latency.
+      committedAt: expect.any(Number),
     });
+    expect(page.received[0]!.committedAt).toBeGreaterThanOrEqual(written.pubDate.getTime());
     expect(JSON.stringify(page.received)).not.toContain('@example.com');
   });
 

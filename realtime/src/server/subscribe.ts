@@ -6,6 +6,7 @@ import { toLiveMessage } from '../live-message';
 import { rooms } from '../rooms';
 import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
+import type { ViewerCounter } from './viewers';
 
 const subscribeSchema = z.object({
   scope: z.discriminatedUnion('kind', [
@@ -20,6 +21,7 @@ export interface SubscribeDeps {
   db: Database;
   logger: Logger;
   metrics: RealtimeMetrics;
+  viewers: ViewerCounter;
 }
 
 /**
@@ -65,6 +67,8 @@ async function subscribe(socket: RealtimeSocket, request: unknown, deps: Subscri
     const messages = missed.slice(0, BACKLOG_LIMIT).map(toLiveMessage);
     deps.metrics.subscriptions.inc({ scope: scope.kind });
     deps.metrics.backlogMessages.inc(messages.length);
+    deps.metrics.backlogSize.observe(messages.length);
+    deps.viewers.watching(socket, scope.kind);
     return { ok: true, messages, truncated: missed.length > BACKLOG_LIMIT };
   } catch (error) {
     // Half-joined rooms would deliver live messages after a gap; the client retries from scratch.

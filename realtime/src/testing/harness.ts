@@ -58,7 +58,7 @@ export function watcherPool(): { open: typeof watch; stopAll(): void } {
 export function watch(
   url: string,
   scope: LiveScope,
-  options: { sessionToken?: string; newestId?: number } = {},
+  options: { sessionToken?: string; newestId?: number; receiptSampleRate?: number } = {},
 ): Watcher {
   const received: LiveMessage[] = [];
   const removed: number[] = [];
@@ -70,6 +70,7 @@ export function watch(
     onMessages: (messages) => received.push(...messages),
     onRemove: (ids) => removed.push(...ids),
     onStatus: (status) => statuses.push(status),
+    ...(options.receiptSampleRate === undefined ? {} : { receiptSampleRate: options.receiptSampleRate }),
     socketOptions: {
       forceNew: true,
       reconnectionDelay: 50,

@@ -7,6 +7,14 @@ import { publisherRedis } from './publisher';
 /** The web app's Prometheus registry: HTTP rate and latency by route id, and the process defaults. */
 export const webMetrics = createServiceMetrics('web');
 
+/** The database pool and the publisher's Redis client, reported at every scrape; called once the app is up. */
+export async function trackDependencies(): Promise<void> {
+  const db = await database();
+  webMetrics.trackDatabasePool(() => db.poolStats());
+  const redis = await publisherRedis();
+  if (redis) webMetrics.trackRedis('publisher', redis);
+}
+
 /** Records one answered request, labelled by SvelteKit route id (not the URL: usernames would explode it). */
 export function observeRequest(method: string, routeId: string | null, status: number, seconds: number): void {
   const labels = { method, route: routeId ?? 'unmatched', status: String(status) };

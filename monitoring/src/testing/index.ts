@@ -1,0 +1,11 @@
+/** Test support for the observability integration tests (`@minitwit/monitoring/testing`). */
+export { EXPORTERS, missingExporters, startExporters, type Exporters } from './exporters';
+export { freePort, startProcess, waitForHttp, type RunningProcess } from './processes';
+export {
+  PROMETHEUS,
+  renderScrapeConfig,
+  startPrometheus,
+  type PromSample,
+  type PrometheusUnderTest,
+} from './prometheus-under-test';
+export { metricSample } from './metric-sample';
