@@ -12,7 +12,8 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
   return {
     messagePosted(message: TimelineMessage) {
       // Called right after the commit: now is the commit time the realtime servers measure from.
-      const live = { ...toLiveMessage(message), committedAt: Date.now() };
+      const live = toLiveMessage(message);
+      live.committedAt = Date.now();
       broadcaster.emit([rooms.public(), rooms.author(message.author.id)], 'message:created', live);
     },
     followChanged({ whoId, whomId, following }) {
