@@ -1,3 +1,4 @@
+import type { Server, ServerResponse } from 'node:http';
 import type { Logger } from './logger';
 
 /**
@@ -26,4 +27,28 @@ export function handleShutdown(logger: Logger, steps: Array<() => Promise<void>>
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
+}
+
+/** How long a shutdown waits for in-flight HTTP requests before closing their connections anyway. */
+export const DRAIN_GRACE_MS = 10_000;
+
+/**
+ * Counts an HTTP server's in-flight requests, so a shutdown can wait for them
+ * before closing what else runs on the server (the live sockets on the web
+ * app's server, in one process): `server.close()` alone waits for upgraded
+ * websocket connections too, which never end by themselves.
+ */
+export function trackInFlight(server: Server): { inFlight(): number; drained(graceMs?: number): Promise<void> } {
+  let active = 0;
+  server.on('request', (_request, response: ServerResponse) => {
+    active += 1;
+    response.once('close', () => (active -= 1));
+  });
+  return {
+    inFlight: () => active,
+    async drained(graceMs = DRAIN_GRACE_MS) {
+      const deadline = Date.now() + graceMs;
+      while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+  };
 }

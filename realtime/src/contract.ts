@@ -42,11 +42,18 @@ export const EVENTS = {
   messageCreated: 'message:created',
   messageRemoved: 'message:removed',
   timelineSubscribe: 'timeline:subscribe',
+  timelineResync: 'timeline:resync',
 } as const;
 
 export interface ServerToClientEvents {
   'message:created': (message: LiveMessage) => void;
   'message:removed': (removed: MessagesRemoved) => void;
+  /**
+   * Live events may have been lost (Redis was away): subscribe again with the
+   * newest id shown, so the backlog closes the gap. Sent to every socket when
+   * a realtime server's or a publisher's Redis connection comes back.
+   */
+  'timeline:resync': () => void;
 }
 
 export interface ClientToServerEvents {

@@ -69,7 +69,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     try {
       const pub = await connectRedis(options.redis.url, logger, 'adapter-pub');
       redisClients.push(pub);
-      const sub = await duplicateRedis(pub, logger, 'adapter-sub');
+      // Events published while this server's subscription was down are gone: once it is back,
+      // every page on this server re-reads what it missed from the database (timeline:resync).
+      const sub = await duplicateRedis(pub, logger, 'adapter-sub', () => {
+        logger.info('telling live pages to resync after a Redis outage', { sockets: io.engine.clientsCount });
+        io.local.emit('timeline:resync');
+      });
       redisClients.push(sub);
       io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
       checks.redis = () => pingRedis(pub, 1_000);
