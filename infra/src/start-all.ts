@@ -2,7 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenApi, loadApiEnv } from '@minitwit/api';
 import { databaseOptionsFrom, openDatabase, provideDatabase } from '@minitwit/db';
-import { createLogger, createServiceMetrics, handleShutdown, trackInFlight } from '@minitwit/monitoring';
+import {
+  closeHttpServer,
+  createLogger,
+  createServiceMetrics,
+  handleShutdown,
+  trackInFlight,
+} from '@minitwit/monitoring';
 import { createPublisher, createRealtimeServer, loadRealtimeConfig, pingRedis } from '@minitwit/realtime';
 import { exportOriginForWeb, loadLauncherEnv } from './config';
 import { loadWebHandler } from './web-handler';
@@ -74,8 +80,8 @@ const closeWeb = async () => {
  * reconnect): stop accepting, wait for in-flight requests, then close the rest.
  */
 const drainWeb = async () => {
-  web.close();
-  web.closeIdleConnections();
+  // Resolves only once the live sockets are closed too (below); what matters here is the requests.
+  closeHttpServer(web).catch((error: unknown) => logger.warn('closing the web server', { error }));
   await webRequests.drained();
 };
 

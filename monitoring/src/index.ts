@@ -1,5 +1,5 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { createServiceMetrics, type ServiceMetrics } from './metrics';
-export { DRAIN_GRACE_MS, handleShutdown, trackInFlight } from './lifecycle';
+export { DRAIN_GRACE_MS, closeHttpServer, handleShutdown, trackInFlight } from './lifecycle';
 export { logLevelSchema, parseEnv } from './env';
 export { runHealthChecks, type HealthCheck, type HealthOptions, type HealthReport } from './health';

@@ -1,4 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { Logger } from './logger';
 
 /**
@@ -51,4 +52,41 @@ export function trackInFlight(server: Server): { inFlight(): number; drained(gra
       while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     },
   };
+}
+
+/** How long a connection accepted just before a shutdown has to send its request before it counts as idle. */
+export const IDLE_GRACE_MS = 500;
+
+/**
+ * Stops an HTTP server the way a rolling deploy needs: the port closes at once
+ * (new connections are refused, so a proxy retries them elsewhere), requests
+ * in flight finish, and idle keep-alive connections are closed — but only
+ * after IDLE_GRACE_MS. Node ≥ 19's `server.close()` drops idle connections at
+ * once, and a connection accepted a moment ago whose request has not been read
+ * yet counts as idle: its client would get a reset instead of an answer.
+ * After `forceMs`, whatever is left is closed. Resolves when every connection is gone.
+ */
+export function closeHttpServer(server: Server, forceMs = DRAIN_GRACE_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let sweep: NodeJS.Timeout | undefined;
+    const force = setTimeout(() => server.closeAllConnections(), forceMs);
+    const first = setTimeout(() => {
+      server.closeIdleConnections();
+      sweep = setInterval(() => server.closeIdleConnections(), 100);
+    }, IDLE_GRACE_MS);
+    // One more poll phase first, so connections already waiting in the kernel's accept queue are
+    // accepted (and answered) rather than reset when the listening socket closes.
+    setImmediate(() =>
+      setImmediate(() =>
+        // net.Server's close: stop listening, leave open connections to finish.
+        NetServer.prototype.close.call(server, (error?: Error) => {
+          clearTimeout(first);
+          clearInterval(sweep);
+          clearTimeout(force);
+          if (error) reject(error);
+          else resolve();
+        }),
+      ),
+    );
+  });
 }
