@@ -21,6 +21,10 @@ export const failFastPool = {
   createTimeoutMillis: CONNECT_TIMEOUT_MS,
   // A failed connect fails the waiting request at once instead of retrying until the acquire timeout.
   propagateCreateError: true,
+  // Each failed connect fails one waiting request, then the pool tries again after this (tarn's default
+  // is 200 ms): with the server gone a refused connect costs nothing, and a queue of requests drains
+  // into 503s in tens of milliseconds instead of 200 ms per pool slot.
+  createRetryIntervalMillis: 20,
 } as const;
 
 export const failFastConnection = {

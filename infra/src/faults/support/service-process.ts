@@ -8,18 +8,22 @@ import { createInterface } from 'node:readline';
  * (`realtime/src/main.ts`) or everything in one process (`infra/src/start-all.ts`,
  * which needs `npm run build` first). Listens on random ports of 127.0.0.1.
  */
-export type ServiceKind = 'api' | 'realtime' | 'all';
+export type ServiceKind = 'api' | 'realtime' | 'all' | 'web';
 
+/** Entry file and the log line that says it listens (adapter-node's web app logs plain text). */
 const ENTRY: Record<ServiceKind, { file: string; ready: string }> = {
   api: { file: 'api/src/main.ts', ready: 'api listening' },
   realtime: { file: 'realtime/src/main.ts', ready: 'realtime server listening' },
   all: { file: 'infra/src/start-all.ts', ready: 'minitwit started' },
+  web: { file: 'web/build/index.js', ready: 'Listening on' },
 };
 
 const PORT_ZERO: Record<ServiceKind, Record<string, string>> = {
   api: { API_HOST: '127.0.0.1', API_PORT: '0' },
   realtime: { REALTIME_HOST: '127.0.0.1', REALTIME_PORT: '0' },
   all: { API_HOST: '127.0.0.1', API_PORT: '0', WEB_HOST: '127.0.0.1', WEB_PORT: '0' },
+  // adapter-node: the caller gives PORT and ORIGIN (webEnv), the form-post origin check needs them to agree.
+  web: { HOST: '127.0.0.1' },
 };
 
 export const repoRoot = new URL('../../../..', import.meta.url).pathname;
@@ -64,7 +68,9 @@ export async function startService(
       try {
         entry = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        return;
+        // adapter-node's "Listening on http://127.0.0.1:<port>"
+        if (!line.startsWith(ready)) return;
+        entry = { message: ready, url: line.slice(ready.length).trim() };
       }
       lines.push(entry);
       if (lines.length > 5_000) lines.shift();
@@ -81,9 +87,9 @@ export async function startService(
   const url =
     kind === 'realtime'
       ? `http://127.0.0.1:${String(started.port)}`
-      : kind === 'api'
-        ? String(started.url)
-        : String(started.web);
+      : kind === 'all'
+        ? String(started.web)
+        : String(started.url);
   const signal = (name: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
   };
@@ -118,8 +124,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Environment for `startService('all', …)`: the web app on a known port with its ORIGIN. */
+/** Environment for `startService('all' | 'web', …)`: the web app on a known port with its ORIGIN. */
 export async function webEnv(): Promise<Record<string, string>> {
   const port = await freePort();
-  return { WEB_PORT: String(port), ORIGIN: `http://127.0.0.1:${port}` };
+  return { WEB_PORT: String(port), PORT: String(port), ORIGIN: `http://127.0.0.1:${port}` };
 }
