@@ -53,12 +53,9 @@ describe.skipIf(skip).each([
       REDIS_URL: process.env.REDIS_URL!,
       REDIS_CHANNEL: `fault-rt-${randomBytes(4).toString('hex')}`,
     };
-    [api, ...realtimes] = await Promise.all([
-      startService('api', env),
-      startService('realtime', env),
-      startService('realtime', env),
-      startService('realtime', env),
-    ]);
+    // The API first: it migrates the fresh database, and four cold starts at once crawl on two cores.
+    api = await startService('api', env);
+    realtimes = await Promise.all([1, 2, 3].map(() => startService('realtime', env)));
     // Every page first lands on the victim, so it really holds all of them.
     balancer = await startBalancer([realtimes[0]!.url]);
   });

@@ -45,7 +45,7 @@ export interface ServiceProcess {
 export async function startService(
   kind: ServiceKind,
   env: Record<string, string>,
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<ServiceProcess> {
   const { file, ready } = ENTRY[kind];
   // node --import tsx rather than the tsx binary: signals reach the service itself, not a wrapper.
