@@ -10,6 +10,7 @@ import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
 import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
 import { authenticate } from './auth';
+import { coalescingReader, limiter } from './backlog-reader';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
@@ -96,7 +97,13 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   };
 
   io.use(authenticate(db, logger, metrics));
-  const subscribeDeps = { db, logger, metrics };
+  const subscribeDeps = {
+    db,
+    logger,
+    metrics,
+    readSince: coalescingReader((scope, afterId, limit) => db.timelines.since(scope, afterId, limit)),
+    limit: limiter(),
+  };
   const onDisconnect = () => metrics.connectedSockets.dec();
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
