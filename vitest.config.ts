@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{db,api,realtime,monitoring,infra,web}/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**'],
+    // Fault scenarios (kill Redis, PostgreSQL, servers) have their own run: `npm run test:faults`.
+    exclude: ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**', '**/*.fault.test.ts'],
     // Integration tests start servers and databases; they share two cores.
     testTimeout: 120_000,
     hookTimeout: 180_000,

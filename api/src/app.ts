@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@minitwit/db';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ApiDeps } from './deps';
 import { ApiError, toErrorBody } from './http/api-error';
@@ -23,13 +24,16 @@ export function createApiApp(deps: ApiDeps): Express {
 /**
  * The one place errors become HTTP answers: contract errors keep their status
  * and text; anything else is logged with its stack and answered with a
- * generic 500. A refused request still records its `latest`.
+ * generic 500, except a database that cannot be reached: a 503 with
+ * Retry-After. A refused request still records its `latest`.
  */
 function errorHandler({ db, logger }: ApiDeps): ErrorRequestHandler {
   return async (error: unknown, _req, res, _next) => {
     const log = requestLogger(res, logger);
     const latest = latestOf(res);
-    if (latest !== undefined) {
+    const databaseDown = isDatabaseUnavailable(error);
+    // With the database gone, a second attempt only doubles the wait before the 503.
+    if (latest !== undefined && !databaseDown) {
       try {
         await db.simulator.setLatest(latest);
       } catch (recordError) {
@@ -37,13 +41,18 @@ function errorHandler({ db, logger }: ApiDeps): ErrorRequestHandler {
       }
     }
     let body = toErrorBody(error);
-    if (!body) {
+    if (!body && databaseDown) {
+      // Not a bug: the database is down or restarting. Nothing was acknowledged; the client may retry.
+      log.warn('database unavailable', { error: error instanceof Error ? error.message : String(error) });
+      body = { status: 503, error_msg: 'The database is unavailable, try again shortly' };
+    } else if (!body) {
       log.error('unhandled error', { error });
       body = { status: 500, error_msg: 'Internal server error' };
     } else if (body.status >= 400) {
       log.info('request refused', { status: body.status, error_msg: body.error_msg });
     }
     if (res.headersSent) return;
+    if (body.status === 503) res.setHeader('Retry-After', '1');
     res.status(body.status).json(body);
   };
 }

@@ -10,6 +10,6 @@ export interface ApiDeps {
   metrics: ServiceMetrics;
   /** `user:password` of the simulator's Basic auth. */
   simulatorCredentials: string;
-  /** Extra health checks (e.g. Redis) beside the database. */
+  /** Extra health checks (e.g. Redis) beside the database: reported in `/healthz`, never fatal to readiness. */
   healthChecks?: Record<string, () => Promise<void>>;
 }

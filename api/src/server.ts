@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { closeHttpServer } from '@minitwit/monitoring';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './app';
 import type { ApiDeps } from './deps';
@@ -6,7 +7,7 @@ import type { ApiDeps } from './deps';
 export interface RunningApi {
   server: Server;
   url: string;
-  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  /** Stops accepting (new connections are refused), lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
 }
 
@@ -24,10 +25,6 @@ export async function listenApi(deps: ApiDeps, host: string, port: number): Prom
   return {
     server,
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => closeHttpServer(server),
   };
 }

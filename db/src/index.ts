@@ -8,3 +8,4 @@ export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from '
 export type { UserSummary } from './domain/users';
 export type { BusinessCounts } from './domain/stats';
 export { provideDatabase, sharedDatabase } from './shared-instance';
+export { isDatabaseUnavailable } from './fail-fast';

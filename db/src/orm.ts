@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { entities } from './entities';
+import { failFastConnection, failFastPool } from './fail-fast';
 import { migrationsList } from './migrations';
 
 export type ConnectionTarget =
@@ -10,13 +11,20 @@ export type ConnectionTarget =
   | { socketDir: string; port: number };
 
 function connectionOptions(target: ConnectionTarget): Options {
-  if ('url' in target) return { clientUrl: target.url, pool: { min: 1, max: target.poolSize } };
+  if ('url' in target) {
+    return {
+      clientUrl: target.url,
+      pool: { min: 1, max: target.poolSize, ...failFastPool },
+      driverOptions: { connection: failFastConnection },
+    };
+  }
   return {
     host: target.socketDir,
     port: target.port,
     user: 'postgres',
     dbName: 'postgres',
-    pool: { min: 1, max: 1 },
+    // In-process: only the pool wait can hang (one connection, so a stuck statement holds everyone).
+    pool: { min: 1, max: 1, ...failFastPool },
   };
 }
 

@@ -2,7 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenApi, loadApiEnv } from '@minitwit/api';
 import { databaseOptionsFrom, openDatabase, provideDatabase } from '@minitwit/db';
-import { createLogger, createServiceMetrics, handleShutdown } from '@minitwit/monitoring';
+import {
+  closeHttpServer,
+  createLogger,
+  createServiceMetrics,
+  handleShutdown,
+  trackInFlight,
+} from '@minitwit/monitoring';
 import { createPublisher, createRealtimeServer, loadRealtimeConfig, pingRedis } from '@minitwit/realtime';
 import { exportOriginForWeb, loadLauncherEnv } from './config';
 import { loadWebHandler } from './web-handler';
@@ -27,6 +33,7 @@ const live = await createPublisher({ redisUrl: realtimeEnv.REDIS_URL, channel: r
 
 exportOriginForWeb(launcher.ORIGIN);
 const web = createServer(await loadWebHandler());
+const webRequests = trackInFlight(web);
 // Attached after the web handler: Socket.IO takes /socket.io/ and passes every other request on.
 const realtime = await createRealtimeServer({
   db,
@@ -67,4 +74,21 @@ const closeWeb = async () => {
   (process as NodeJS.EventEmitter).emit('sveltekit:shutdown', 'SIGTERM');
 };
 
-handleShutdown(logger, [api.close, realtime.close, closeWeb, live.close, db.close]);
+/**
+ * Web pages and form posts in flight finish before the live sockets on the same server
+ * are closed (realtime.close drops every connection of that server, and the browsers
+ * reconnect): stop accepting, wait for in-flight requests, then close the rest.
+ */
+const drainWeb = async () => {
+  // Resolves only once the live sockets are closed too (below); what matters here is the requests.
+  closeHttpServer(web).catch((error: unknown) => logger.warn('closing the web server', { error }));
+  await webRequests.drained();
+};
+
+handleShutdown(logger, [
+  () => Promise.all([api.close(), drainWeb()]).then(() => undefined),
+  realtime.close,
+  closeWeb,
+  live.close,
+  db.close,
+]);

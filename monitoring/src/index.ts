@@ -1,6 +1,6 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { createServiceMetrics, type PoolStats, type RedisState, type ServiceMetrics } from './metrics';
 export { REDACTED, redact } from './redact';
-export { handleShutdown } from './lifecycle';
+export { DRAIN_GRACE_MS, closeHttpServer, handleShutdown, trackInFlight } from './lifecycle';
 export { logLevelSchema, parseEnv } from './env';
-export { runHealthChecks, type HealthCheck, type HealthReport } from './health';
+export { runHealthChecks, type HealthCheck, type HealthOptions, type HealthReport } from './health';

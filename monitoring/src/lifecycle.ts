@@ -1,3 +1,5 @@
+import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { Logger } from './logger';
 
 /**
@@ -26,4 +28,65 @@ export function handleShutdown(logger: Logger, steps: Array<() => Promise<void>>
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
+}
+
+/** How long a shutdown waits for in-flight HTTP requests before closing their connections anyway. */
+export const DRAIN_GRACE_MS = 10_000;
+
+/**
+ * Counts an HTTP server's in-flight requests, so a shutdown can wait for them
+ * before closing what else runs on the server (the live sockets on the web
+ * app's server, in one process): `server.close()` alone waits for upgraded
+ * websocket connections too, which never end by themselves.
+ */
+export function trackInFlight(server: Server): { inFlight(): number; drained(graceMs?: number): Promise<void> } {
+  let active = 0;
+  server.on('request', (_request, response: ServerResponse) => {
+    active += 1;
+    response.once('close', () => (active -= 1));
+  });
+  return {
+    inFlight: () => active,
+    async drained(graceMs = DRAIN_GRACE_MS) {
+      const deadline = Date.now() + graceMs;
+      while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+  };
+}
+
+/** How long a connection accepted just before a shutdown has to send its request before it counts as idle. */
+export const IDLE_GRACE_MS = 500;
+
+/**
+ * Stops an HTTP server the way a rolling deploy needs: the port closes at once
+ * (new connections are refused, so a proxy retries them elsewhere), requests
+ * in flight finish, and idle keep-alive connections are closed — but only
+ * after IDLE_GRACE_MS. Node ≥ 19's `server.close()` drops idle connections at
+ * once, and a connection accepted a moment ago whose request has not been read
+ * yet counts as idle: its client would get a reset instead of an answer.
+ * After `forceMs`, whatever is left is closed. Resolves when every connection is gone.
+ */
+export function closeHttpServer(server: Server, forceMs = DRAIN_GRACE_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let sweep: NodeJS.Timeout | undefined;
+    const force = setTimeout(() => server.closeAllConnections(), forceMs);
+    const first = setTimeout(() => {
+      server.closeIdleConnections();
+      sweep = setInterval(() => server.closeIdleConnections(), 100);
+    }, IDLE_GRACE_MS);
+    // One more poll phase first, so connections already waiting in the kernel's accept queue are
+    // accepted (and answered) rather than reset when the listening socket closes.
+    setImmediate(() =>
+      setImmediate(() =>
+        // net.Server's close: stop listening, leave open connections to finish.
+        NetServer.prototype.close.call(server, (error?: Error) => {
+          clearTimeout(first);
+          clearInterval(sweep);
+          clearTimeout(force);
+          if (error) reject(error);
+          else resolve();
+        }),
+      ),
+    );
+  });
 }

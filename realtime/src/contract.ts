@@ -55,11 +55,18 @@ export const EVENTS = {
   messageRemoved: 'message:removed',
   timelineSubscribe: 'timeline:subscribe',
   deliveryReceipt: 'delivery:receipt',
+  timelineResync: 'timeline:resync',
 } as const;
 
 export interface ServerToClientEvents {
   'message:created': (message: LiveMessage) => void;
   'message:removed': (removed: MessagesRemoved) => void;
+  /**
+   * Live events may have been lost (Redis was away): subscribe again with the
+   * newest id shown, so the backlog closes the gap. Sent to every socket when
+   * a realtime server's or a publisher's Redis connection comes back.
+   */
+  'timeline:resync': () => void;
 }
 
 export interface ClientToServerEvents {

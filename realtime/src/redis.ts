@@ -21,6 +21,23 @@ export const PUBLISHER_OPTIONS = {
 } satisfies ClientTuning;
 
 /**
+ * Retry every 0.1–0.5 s (plus up to 0.1 s of jitter) for as long as Redis is
+ * away. node-redis's default backs off to 2.2 s, which alone would spend the
+ * live pages' catch-up budget (2 s after Redis returns, docs/operations.md).
+ * One connect attempt per half second per client costs nothing.
+ */
+export function quickReconnect(retries: number): number {
+  return Math.min(100 * (retries + 1), 500) + Math.floor(Math.random() * 100);
+}
+
+/** Called when a client is ready again after losing its connection (its subscriptions are restored by then). */
+export type OnRestored = () => void;
+
+function newClient(url: string, options: ClientTuning): RedisClient {
+  return createClient({ url, socket: { reconnectStrategy: quickReconnect }, ...options });
+}
+
+/**
  * A connected node-redis client with its `error` listener attached before
  * anything else can fail: an `error` event without a listener crashes the
  * process. While Redis is down the client retries on its own and emits an
@@ -31,22 +48,62 @@ export async function connectRedis(
   logger: Logger,
   role: string,
   options: ClientTuning = {},
+  onRestored?: OnRestored,
 ): Promise<RedisClient> {
-  const client: RedisClient = createClient({ url, ...options });
-  watch(client, logger, role);
+  const client = newClient(url, options);
+  watch(client, logger, role, onRestored);
   await client.connect();
   return client;
 }
 
+/**
+ * A client that connects in the background: waits up to `waitMs` for Redis,
+ * then returns either way, still connecting. For writers (api, web): they must
+ * start, read and write with Redis absent; publishes wait in the client's
+ * bounded offline queue until it connects.
+ */
+export async function openRedis(
+  url: string,
+  logger: Logger,
+  role: string,
+  options: ClientTuning & { waitMs: number },
+  onRestored?: OnRestored,
+): Promise<RedisClient> {
+  const { waitMs, ...tuning } = options;
+  const client = newClient(url, tuning);
+  const down = watch(client, logger, role, onRestored);
+  let timer: NodeJS.Timeout | undefined;
+  const connected = client.connect().then(
+    () => true,
+    (error: unknown) => {
+      logger.error('redis client stopped connecting', { role, error });
+      return false;
+    },
+  );
+  const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+  if (!(await Promise.race([connected, waited]))) {
+    // Counts as a loss: when it does connect, onRestored runs (pages may have missed events meanwhile).
+    down.mark();
+    logger.warn('redis not reachable at start; serving without it, connecting in the background', { role });
+  }
+  clearTimeout(timer);
+  return client;
+}
+
 /** A second connection (pub/sub needs its own), watched the same way. */
-export async function duplicateRedis(client: RedisClient, logger: Logger, role: string): Promise<RedisClient> {
+export async function duplicateRedis(
+  client: RedisClient,
+  logger: Logger,
+  role: string,
+  onRestored?: OnRestored,
+): Promise<RedisClient> {
   const copy = client.duplicate();
-  watch(copy, logger, role);
+  watch(copy, logger, role, onRestored);
   await copy.connect();
   return copy;
 }
 
-function watch(client: RedisClient, logger: Logger, role: string): void {
+function watch(client: RedisClient, logger: Logger, role: string, onRestored?: OnRestored) {
   let down = false;
   client.on('error', (error: unknown) => {
     if (down) return;
@@ -57,21 +114,34 @@ function watch(client: RedisClient, logger: Logger, role: string): void {
     if (!down) return;
     down = false;
     logger.info('redis connection restored', { role });
+    onRestored?.();
   });
+  return { mark: () => (down = true) };
 }
 
 /**
  * The socket.io adapter and emitter call `publish` without handling its
  * promise; a rejection (a client closed with commands queued) would be an
  * unhandled rejection, which ends a Node process. This view of the client
- * logs those instead and leaves every other member as it is.
+ * logs those instead (and tells `outcome`) and leaves every other member as it is.
  */
-export function withSafePublish(client: RedisClient, logger: Logger): RedisClient {
+export function withSafePublish(
+  client: RedisClient,
+  logger: Logger,
+  outcome?: { failed(): void; succeeded(): void },
+): RedisClient {
   const publish = (channel: string, message: string | Buffer): Promise<number> =>
-    client.publish(channel, message).catch((error: unknown) => {
-      logger.warn('redis publish failed', { channel, error });
-      return 0;
-    });
+    client.publish(channel, message).then(
+      (receivers) => {
+        outcome?.succeeded();
+        return receivers;
+      },
+      (error: unknown) => {
+        logger.warn('redis publish failed', { channel, error });
+        outcome?.failed();
+        return 0;
+      },
+    );
   return new Proxy(client, {
     get(target, property) {
       if (property === 'publish') return publish;

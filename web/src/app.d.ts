@@ -8,10 +8,14 @@ declare global {
       /** The raw session token from the cookie, so logout and login can end it. */
       sessionToken: string | null;
       requestId: string;
+      /** Set by handleError when the request failed because the database is away: answered 503. */
+      databaseDown?: boolean;
     }
     interface Error {
       message: string;
       requestId?: string;
+      /** The status the answer really carries when it differs from SvelteKit's (a 503 for a database outage). */
+      status?: number;
     }
   }
 }

@@ -5,6 +5,12 @@ import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
 import { healthResponse, metricsResponse, observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
 import { closePublisher, startPublisher } from '$lib/server/publisher';
+import {
+  UNAVAILABLE_MESSAGE,
+  asUnavailable,
+  isDatabaseUnavailable,
+  unavailableResponse,
+} from '$lib/server/unavailable';
 
 /** Headers every rendered response carries; the Content-Security-Policy comes from kit.csp (svelte.config.js). */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -46,7 +52,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.sessionToken = event.cookies.get(SESSION_COOKIE) ?? null;
   if (event.locals.sessionToken) {
     const db = await database();
-    event.locals.user = await db.sessions.userFor(event.locals.sessionToken);
+    try {
+      event.locals.user = await db.sessions.userFor(event.locals.sessionToken);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      logger.warn('database unavailable', { requestId: event.locals.requestId, error: describe(error) });
+      return unavailableResponse();
+    }
     // An ended or expired session's cookie is useless; drop it.
     if (!event.locals.user) {
       clearSessionCookie(event.cookies, event.url);
@@ -61,6 +73,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   } finally {
     webMetrics.httpInFlight.dec();
   }
+  if (event.locals.databaseDown && response.status === 500) response = asUnavailable(response);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
   // Pages differ per signed-in user: no shared cache may keep them.
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-cache');
@@ -79,6 +92,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   const requestId = event.locals.requestId;
+  if (status >= 500 && isDatabaseUnavailable(error)) {
+    // Not a bug: the database is down or restarting; `handle` answers 503 with Retry-After.
+    event.locals.databaseDown = true;
+    logger.warn('database unavailable', { requestId, route: event.route.id, error: describe(error) });
+    return { message: UNAVAILABLE_MESSAGE, requestId, status: 503 };
+  }
   // 404s for unknown paths are ordinary traffic; anything else unexpected is a bug worth a stack.
   if (status >= 500) logger.error('unhandled error', { requestId, route: event.route.id, stack: describe(error) });
   return { message: status >= 500 ? 'Internal Error' : message, requestId };

@@ -15,7 +15,11 @@ export function operationsRoutes({ db, metrics, logger, healthChecks = {} }: Api
   registerBusinessGauges(db, metrics);
 
   router.get('/healthz', async (_req, res) => {
-    const report = await runHealthChecks({ database: () => db.ping(), ...healthChecks }, logger);
+    // Readiness means "writes work": the database only. The extra checks (Redis) carry live
+    // updates, which a write never waits for, so they are reported but never make the API unready.
+    const report = await runHealthChecks({ database: () => db.ping(), ...healthChecks }, logger, {
+      optional: Object.keys(healthChecks),
+    });
     res.status(report.status).json(report.body);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../contract';
-import { FeedState } from './feed-state';
+import { FeedState, REMEMBERED_IDS } from './feed-state';
 
 const message = (id: number): LiveMessage => ({
   id,
@@ -56,5 +56,15 @@ describe('FeedState', () => {
     expect(state.remove([7, 8])).toEqual([7, 8]);
     expect(ids(state.completeSubscribe([message(6), message(7)]))).toEqual([6]);
     expect(state.live(message(8))).toEqual([]);
+  });
+});
+
+describe('FeedState over hours', () => {
+  it('remembers a bounded number of ids: a recent duplicate is dropped, an ancient id is forgotten', () => {
+    const state = new FeedState(0);
+    for (let id = 1; id <= 10_000; id += 1) expect(state.live(message(id))).toHaveLength(1);
+    expect(state.live(message(10_000 - REMEMBERED_IDS + 1))).toEqual([]);
+    // Forgotten: only the newest REMEMBERED_IDS are kept (no duplicate can be that old).
+    expect(state.live(message(1))).toHaveLength(1);
   });
 });

@@ -2,6 +2,13 @@ import type { LiveMessage } from '../contract';
 import { freshMessages, newestIdOf } from './merge';
 
 /**
+ * Ids remembered for dropping duplicates. A duplicate is always recent (a live
+ * copy of a message also in a backlog of at most BACKLOG_LIMIT), so a page
+ * open for hours needs only the newest few; older ids are forgotten.
+ */
+export const REMEMBERED_IDS = 2_000;
+
+/**
  * What one live page has seen, independent of sockets. While a subscription
  * is in flight, live messages wait in a buffer: they may be newer than the
  * backlog the server is still reading, and the page should get both in order,
@@ -48,6 +55,7 @@ export class FeedState {
   /** Removed ids are remembered, so a backlog read before the removal cannot bring one back. */
   remove(ids: readonly number[]): number[] {
     for (const id of ids) this.removed.add(id);
+    forgetOldest(this.removed);
     return [...ids];
   }
 
@@ -58,10 +66,19 @@ export class FeedState {
   private accept(incoming: readonly LiveMessage[]): LiveMessage[] {
     const fresh = freshMessages(this.known, incoming).filter((message) => !this.removed.has(message.id));
     for (const message of fresh) this.known.add(message.id);
+    forgetOldest(this.known);
     this.newest = newestIdOf(
       fresh.map((message) => message.id),
       this.newest,
     );
     return fresh;
+  }
+}
+
+/** Keeps a set of ids at REMEMBERED_IDS by dropping the earliest added (sets iterate in insertion order). */
+function forgetOldest(ids: Set<number>): void {
+  for (const id of ids) {
+    if (ids.size <= REMEMBERED_IDS) return;
+    ids.delete(id);
   }
 }

@@ -41,6 +41,8 @@ export interface LiveTimelineOptions {
   subscribeTimeoutMs?: number;
   /** Share of live messages reported back as received (the servers' commit→browser latency); tests set 1. */
   receiptSampleRate?: number;
+  /** A resync is answered after a random delay up to this, so pages do not all read at once. */
+  resyncSpreadMs?: number;
 }
 
 export interface LiveTimeline {
@@ -56,6 +58,9 @@ const RECONNECT: Partial<ManagerOptions> = {
   reconnectionDelayMax: 10_000,
   randomizationFactor: 0.5,
 };
+
+/** Pages answer a `timeline:resync` within this, at random: the catch-up budget is 2 s after Redis returns. */
+const RESYNC_SPREAD_MS = 500;
 
 function jittered(baseMs: number): number {
   return baseMs * (0.5 + Math.random());
@@ -80,21 +85,25 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
-  // Each connection gets a number; replies and timeouts of an older one are ignored.
-  let connection = 0;
+  let refusals = 0;
+  // Each subscription gets a number; replies and timeouts of an older one (an earlier connection,
+  // or a subscription a resync replaced) are ignored.
+  let generation = 0;
 
-  const subscribe = (forConnection: number) => {
+  const subscribe = () => {
+    const mine = ++generation;
+    clearTimeout(retry);
     const afterId = state.beginSubscribe();
     socket
       .timeout(options.subscribeTimeoutMs ?? 10_000)
       .emit('timeline:subscribe', { scope: options.scope, afterId }, (error: Error | null, reply: SubscribeReply) => {
-        if (stopped || forConnection !== connection) return;
+        if (stopped || mine !== generation) return;
         if (error || !reply.ok) {
           state.abortSubscribe();
           if (!error && !reply.ok && reply.error === 'unauthorized') return status('unauthorized');
           // The server or its database hiccuped: try again on the same connection, backing off.
           attempt += 1;
-          retry = setTimeout(() => subscribe(forConnection), jittered(Math.min(10_000, 500 * 2 ** attempt)));
+          retry = setTimeout(subscribe, jittered(Math.min(10_000, 500 * 2 ** attempt)));
           return;
         }
         attempt = 0;
@@ -105,12 +114,11 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   };
 
   socket.on('connect', () => {
-    connection += 1;
-    clearTimeout(retry);
-    subscribe(connection);
+    refusals = 0;
+    subscribe();
   });
   socket.on('disconnect', (reason) => {
-    connection += 1;
+    generation += 1;
     clearTimeout(retry);
     state.abortSubscribe();
     if (stopped) return;
@@ -119,7 +127,22 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), jittered(1_000));
   });
   socket.on('connect_error', () => {
-    if (!stopped) status('offline');
+    if (stopped) return;
+    status('offline');
+    // Refused by the server (its handshake could not read the session: the database is down) rather
+    // than unreachable: socket.io-client gives up on those, so back off and try again ourselves.
+    if (!socket.active) {
+      refusals += 1;
+      clearTimeout(retry);
+      retry = setTimeout(() => socket.connect(), jittered(Math.min(10_000, 500 * 2 ** refusals)));
+    }
+  });
+  socket.on('timeline:resync', () => {
+    // Live events were lost somewhere (Redis was away): read the gap again, spread out so a
+    // server's pages do not all hit the database in the same millisecond.
+    if (stopped || !socket.connected) return;
+    clearTimeout(retry);
+    retry = setTimeout(subscribe, Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
   });
   const receiptSampleRate = options.receiptSampleRate ?? RECEIPT_SAMPLE_RATE;
   socket.on('message:created', (message) => {

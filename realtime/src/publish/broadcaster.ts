@@ -11,4 +11,6 @@ export interface Broadcaster {
   /** Every socket in `fromRoom`, on every server, joins `room`. */
   join(fromRoom: string, room: string): void;
   leave(fromRoom: string, room: string): void;
+  /** Every socket, on every server, is told to re-read what it may have missed (`timeline:resync`). */
+  resyncAll(): void;
 }

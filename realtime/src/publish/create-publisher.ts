@@ -1,8 +1,10 @@
 import type { Logger } from '@minitwit/monitoring';
 import type { TimelinePublisher } from '../publisher';
-import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, connectRedis, withSafePublish } from '../redis';
+import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, openRedis, withSafePublish } from '../redis';
+import type { Broadcaster } from './broadcaster';
 import { emitterBroadcaster } from './emitter-broadcaster';
 import { inProcessPublisher } from './local-hub';
+import { resyncScheduler } from './resync-scheduler';
 import { publisherOver } from './timeline-publisher';
 
 export interface PublisherOptions {
@@ -11,6 +13,8 @@ export interface PublisherOptions {
   /** Must match the realtime servers' adapter channel (REDIS_CHANNEL). */
   channel?: string;
   logger: Logger;
+  /** How long to wait for Redis at start before serving without it (it keeps connecting). */
+  connectWaitMs?: number;
 }
 
 export interface PublisherHandle {
@@ -20,19 +24,37 @@ export interface PublisherHandle {
   close(): Promise<void>;
 }
 
-/** The publisher the configuration asks for: what api, web and the flag tool call after each commit. */
+/**
+ * The publisher the configuration asks for: what api, web and the flag tool
+ * call after each commit. Writes never depend on Redis: without it at start,
+ * the process starts anyway and the client keeps connecting; whenever events
+ * may have been lost (a failed publish, a lost connection), every open page
+ * is told to resync once Redis is back, and reads the gap from the database.
+ */
 export async function createPublisher(options: PublisherOptions): Promise<PublisherHandle> {
   if (!options.redisUrl) {
     return { publisher: inProcessPublisher, async close() {} };
   }
-  const redis = await connectRedis(options.redisUrl, options.logger, 'publisher', PUBLISHER_OPTIONS);
-  const broadcaster = emitterBroadcaster(withSafePublish(redis, options.logger), options.channel ?? 'socket.io');
+  const { logger } = options;
+  // Filled in below, before Redis can report a reconnect (openRedis returns first).
+  const late: { broadcaster?: Broadcaster } = {};
+  const resync = resyncScheduler(() => late.broadcaster?.resyncAll());
+  const redis = await openRedis(
+    options.redisUrl,
+    logger,
+    'publisher',
+    { ...PUBLISHER_OPTIONS, waitMs: options.connectWaitMs ?? 1_000 },
+    resync.restored,
+  );
+  const broadcaster = emitterBroadcaster(withSafePublish(redis, logger, resync), options.channel ?? 'socket.io');
+  late.broadcaster = broadcaster;
   return {
     publisher: publisherOver(broadcaster),
     redis,
     async close() {
+      resync.stop();
       // Graceful when Redis is up, so queued publishes leave before the connection goes.
-      await closeRedis(redis, options.logger);
+      await closeRedis(redis, logger);
     },
   };
 }

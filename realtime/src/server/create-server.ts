@@ -10,6 +10,7 @@ import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
 import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
 import { authenticate } from './auth';
+import { coalescingReader, limiter } from './backlog-reader';
 import { deliveryLatency } from './delivery-latency';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
@@ -72,7 +73,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     try {
       const pub = await connectRedis(options.redis.url, logger, 'adapter-pub');
       redisClients.push(pub);
-      const sub = await duplicateRedis(pub, logger, 'adapter-sub');
+      // Events published while this server's subscription was down are gone: once it is back,
+      // every page on this server re-reads what it missed from the database (timeline:resync).
+      const sub = await duplicateRedis(pub, logger, 'adapter-sub', () => {
+        logger.info('telling live pages to resync after a Redis outage', { sockets: io.engine.clientsCount });
+        io.local.emit('timeline:resync');
+      });
       redisClients.push(sub);
       io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
       options.metrics.trackRedis('adapter-pub', pub);
@@ -99,7 +105,14 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 
   io.use(authenticate(db, logger, metrics));
   const viewers = viewerCounter(metrics);
-  const subscribeDeps = { db, logger, metrics, viewers };
+  const subscribeDeps = {
+    db,
+    logger,
+    metrics,
+    viewers,
+    readSince: coalescingReader((scope, afterId, limit) => db.timelines.since(scope, afterId, limit)),
+    limit: limiter(),
+  };
   // Shared listeners: socket.io calls them with the socket as `this`.
   function onDisconnect(this: RealtimeSocket, reason: string) {
     metrics.connectedSockets.dec();

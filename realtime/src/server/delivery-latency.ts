@@ -25,10 +25,11 @@ export function deliveryLatency(metrics: RealtimeMetrics) {
   let lastPayload: unknown;
   const committedAtById = new Map<number, number>();
   const lastReceipt = new WeakMap<RealtimeSocket, number>();
-  const emitTimers = {
+  // Only events that carry a commit time are timed (`timeline:resync` has none).
+  const emitTimers: Partial<Record<keyof ServerToClientEvents, { observe(seconds: number): void }>> = {
     'message:created': metrics.commitToEmit.labels({ event: 'message:created' }),
     'message:removed': metrics.commitToEmit.labels({ event: 'message:removed' }),
-  } satisfies Record<keyof ServerToClientEvents, unknown>;
+  };
 
   return {
     /** An outgoing-event listener: called for each socket each event is written to. */
@@ -36,7 +37,7 @@ export function deliveryLatency(metrics: RealtimeMetrics) {
       if (payload === lastPayload || !payload || typeof payload.committedAt !== 'number') return;
       lastPayload = payload;
       const now = Date.now();
-      emitTimers[event].observe(Math.max(0, now - payload.committedAt) / 1000);
+      emitTimers[event]?.observe(Math.max(0, now - payload.committedAt) / 1000);
       if (event === 'message:created' && 'id' in payload) {
         committedAtById.set(payload.id, payload.committedAt);
         // Maps iterate in insertion order: the first key is the oldest.

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BACKLOG_LIMIT, type SubscribeReply } from '../contract';
 import { toLiveMessage } from '../live-message';
 import { rooms } from '../rooms';
+import type { ReadSince } from './backlog-reader';
 import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
 import type { ViewerCounter } from './viewers';
@@ -22,6 +23,10 @@ export interface SubscribeDeps {
   logger: Logger;
   metrics: RealtimeMetrics;
   viewers: ViewerCounter;
+  /** The backlog read; create-server shares identical waiting reads (backlog-reader.ts). Defaults to the database's. */
+  readSince?: ReadSince;
+  /** Bounds how many subscriptions read the database at once (backlog-reader.ts); unbounded by default. */
+  limit?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -49,6 +54,17 @@ async function subscribe(socket: RealtimeSocket, request: unknown, deps: Subscri
   const { scope, afterId } = parsed.data;
   const user = socket.data.user;
   if (scope.kind === 'home' && !user) return { ok: false, error: 'unauthorized' };
+  const run = deps.limit ?? ((task) => task());
+  return run(() => subscribeTo(socket, scope, afterId, user, deps));
+}
+
+async function subscribeTo(
+  socket: RealtimeSocket,
+  scope: z.infer<typeof subscribeSchema>['scope'],
+  afterId: number,
+  user: RealtimeSocket['data']['user'],
+  deps: SubscribeDeps,
+): Promise<SubscribeReply> {
   leaveTimelineRooms(socket);
   try {
     let dbScope: TimelineScope;
@@ -63,7 +79,8 @@ async function subscribe(socket: RealtimeSocket, request: unknown, deps: Subscri
       dbScope = { kind: 'public' };
     }
     // One row past the limit tells a backlog that does not fit from one that just fills it.
-    const missed = await deps.db.timelines.since(dbScope, afterId, BACKLOG_LIMIT + 1);
+    const readSince = deps.readSince ?? ((...args) => deps.db.timelines.since(...args));
+    const missed = await readSince(dbScope, afterId, BACKLOG_LIMIT + 1);
     const messages = missed.slice(0, BACKLOG_LIMIT).map(toLiveMessage);
     deps.metrics.subscriptions.inc({ scope: scope.kind });
     deps.metrics.backlogMessages.inc(messages.length);

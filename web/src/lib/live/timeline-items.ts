@@ -40,3 +40,22 @@ export function newestIdOf(items: readonly TimelineItem[]): number {
 export function newMessagesLabel(count: number): string {
   return count === 1 ? '1 new message' : `${count} new messages`;
 }
+
+/**
+ * Most messages a live page keeps. A page left open for hours would otherwise
+ * grow without end (memory, layout time); the newest stay, the oldest drop off
+ * the bottom, and "Older messages" then continues from the last one kept.
+ */
+export const LIVE_PAGE_CAP = 200;
+
+/** The newest `cap` items (newest first), and the pager link past the last one kept when some were dropped. */
+export function capNewest(
+  items: readonly TimelineItem[],
+  cap = LIVE_PAGE_CAP,
+): { items: TimelineItem[]; olderHref: string | null } {
+  if (items.length <= cap) return { items: [...items], olderHref: null };
+  const kept = items.slice(0, cap);
+  const last = kept[kept.length - 1]!;
+  // The server's cursor format (db/src/domain/cursor.ts): `<pub date ms>-<id>`.
+  return { items: kept, olderHref: `?${new URLSearchParams({ before: `${last.pubMs}-${last.id}` })}` };
+}

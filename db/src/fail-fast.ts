@@ -1,0 +1,63 @@
+/**
+ * How the database fails fast when PostgreSQL is gone: a request must get a
+ * clear 503 within a couple of seconds, never hang on a pool or a socket, and
+ * the pool must reconnect by itself when the server is back (docs/operations.md).
+ */
+
+/** Longest wait for a pooled connection (knex/tarn's default is 60 s: a request would hang). */
+export const ACQUIRE_TIMEOUT_MS = 2_000;
+/** Longest wait for a new TCP connection and its startup handshake. */
+export const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * Server-side cap on one statement: a backstop against a runaway query holding
+ * a connection. Every statement here is indexed and takes milliseconds;
+ * a migration that needs longer sets `set local statement_timeout = 0`.
+ */
+export const STATEMENT_TIMEOUT_MS = 10_000;
+
+/** Pool (tarn) and driver (`pg`) options for a real PostgreSQL, merged into MikroORM's config. */
+export const failFastPool = {
+  acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS,
+  createTimeoutMillis: CONNECT_TIMEOUT_MS,
+  // A failed connect fails the waiting request at once instead of retrying until the acquire timeout.
+  propagateCreateError: true,
+  // Each failed connect fails one waiting request, then the pool tries again after this (tarn's default
+  // is 200 ms): with the server gone a refused connect costs nothing, and a queue of requests drains
+  // into 503s in tens of milliseconds instead of 200 ms per pool slot.
+  createRetryIntervalMillis: 20,
+} as const;
+
+export const failFastConnection = {
+  connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  statement_timeout: STATEMENT_TIMEOUT_MS,
+  // TCP keepalive notices a peer that vanished without closing (a crashed host, a cut network).
+  keepAlive: true,
+} as const;
+
+/** SQLSTATE classes and codes that mean "the server is not there right now", not "your request is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|57014)/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOENT']);
+const UNAVAILABLE_TEXT =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Timeout acquiring a connection|Unable to acquire a connection|connection is closed|Connection refused/i;
+
+/**
+ * True when an error says the database cannot be reached or is shutting down
+ * (refused, terminated, timed out, too many connections), so the front doors
+ * answer 503 with Retry-After instead of a 500. Follows `cause` chains (the
+ * ORM wraps driver errors) and AggregateErrors (a refused dual-stack connect).
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  const { code, name, message, cause, errors } = error as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  if (name === 'KnexTimeoutError' || name === 'ConnectionException') return true;
+  if (typeof message === 'string' && UNAVAILABLE_TEXT.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
+}

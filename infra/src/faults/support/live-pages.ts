@@ -1,0 +1,150 @@
+import type { Database, TimelineScope } from '@minitwit/db';
+import { type LiveMessage, type LiveScope, type LiveStatus, createLiveTimeline } from '@minitwit/realtime/client';
+
+/**
+ * Open live pages as a browser holds them: the real live-timeline client over
+ * a real Socket.IO connection, recording when each message reached the page
+ * and every status change, so a test can check "exactly the database's
+ * messages" and measure catch-up and reconnect times.
+ */
+export interface LivePage {
+  scope: LiveScope;
+  /** For `home`: whose My Timeline it is. */
+  viewerId?: number;
+  /** The newest id the page was rendered with: it should end with every later message of its scope. */
+  startId: number;
+  /** Every message handed to the page, in order (duplicates would show here). */
+  received: LiveMessage[];
+  /** Arrival time (Date.now()) of each id. */
+  arrivedAt: Map<number, number>;
+  statuses: Array<{ status: LiveStatus; at: number }>;
+  /** The address its socket is connected to now, as the client sees it. */
+  stop(): void;
+}
+
+export interface PageSpec {
+  url: string;
+  scope: LiveScope;
+  startId: number;
+  viewerId?: number;
+  sessionToken?: string;
+  /**
+   * socket.io-client's reconnection timing. Omitted: the product's own
+   * (1 s doubling to 10 s, ±50 %), as in a browser.
+   */
+  reconnection?: { delayMs: number; maxMs: number };
+}
+
+export function openPage(spec: PageSpec): LivePage {
+  const received: LiveMessage[] = [];
+  const arrivedAt = new Map<number, number>();
+  const statuses: LivePage['statuses'] = [];
+  const timeline = createLiveTimeline({
+    url: spec.url,
+    scope: spec.scope,
+    newestId: spec.startId,
+    onMessages: (messages) => {
+      const now = Date.now();
+      for (const message of messages) {
+        received.push(message);
+        if (!arrivedAt.has(message.id)) arrivedAt.set(message.id, now);
+      }
+    },
+    onRemove: () => {},
+    onStatus: (status) => statuses.push({ status, at: Date.now() }),
+    socketOptions: {
+      // One connection per page, as separate browser tabs have.
+      forceNew: true,
+      ...(spec.reconnection
+        ? { reconnectionDelay: spec.reconnection.delayMs, reconnectionDelayMax: spec.reconnection.maxMs }
+        : {}),
+      extraHeaders: spec.sessionToken ? { cookie: `session=${encodeURIComponent(spec.sessionToken)}` } : {},
+    },
+  });
+  return {
+    scope: spec.scope,
+    viewerId: spec.viewerId,
+    startId: spec.startId,
+    received,
+    arrivedAt,
+    statuses,
+    stop: () => timeline.stop(),
+  };
+}
+
+export const isLive = (page: LivePage) => page.statuses.at(-1)?.status === 'live';
+
+/** The database's scope for a page (My Timeline needs its viewer). */
+export function dbScope(page: LivePage): TimelineScope {
+  if (page.scope.kind === 'home') return { kind: 'home', userId: page.viewerId! };
+  return page.scope;
+}
+
+/** What the page should show by now: every visible message of its scope after its start id, from the database. */
+export async function expectedIds(db: Database, page: LivePage): Promise<number[]> {
+  const messages = await db.timelines.since(dbScope(page), page.startId, 1_000_000);
+  return messages.map((message) => message.id);
+}
+
+/** expectedIds for many pages: one query per distinct scope and start, one at a time (the test's pool is small). */
+export async function expectedIdsOfAll(db: Database, pages: readonly LivePage[]): Promise<number[][]> {
+  const byScope = new Map<string, number[]>();
+  const all: number[][] = [];
+  for (const page of pages) {
+    const key = JSON.stringify([dbScope(page), page.startId]);
+    let ids = byScope.get(key);
+    if (!ids) {
+      ids = await expectedIds(db, page);
+      byScope.set(key, ids);
+    }
+    all.push(ids);
+  }
+  return all;
+}
+
+export interface PageCheck {
+  missing: number;
+  duplicates: number;
+  /** Shown but not in the database's timeline for the scope (never written, or not this scope's). */
+  unexpected: number;
+}
+
+/** Compares what a page shows with what the database holds for its scope. */
+export function comparePage(page: LivePage, expected: readonly number[]): PageCheck {
+  const shown = page.received.map((message) => message.id);
+  const shownSet = new Set(shown);
+  const expectedSet = new Set(expected);
+  return {
+    missing: expected.filter((id) => !shownSet.has(id)).length,
+    duplicates: shown.length - shownSet.size,
+    unexpected: [...shownSet].filter((id) => !expectedSet.has(id)).length,
+  };
+}
+
+/** Sums page checks over many pages. */
+export function totals(checks: readonly PageCheck[]): PageCheck {
+  return checks.reduce(
+    (sum, check) => ({
+      missing: sum.missing + check.missing,
+      duplicates: sum.duplicates + check.duplicates,
+      unexpected: sum.unexpected + check.unexpected,
+    }),
+    { missing: 0, duplicates: 0, unexpected: 0 },
+  );
+}
+
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/** Nearest-rank percentile of a list of numbers (p in 0..100); NaN for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
