@@ -4,34 +4,52 @@ import type { MikroORM } from '@mikro-orm/postgresql';
  * Runs one SQL statement (`$1`-style placeholders) on a connection of the ORM's
  * own pool. Hot paths use single statements through this rather than the unit
  * of work: one statement is one round trip and one implicit, durable
- * transaction. Borrowing from the ORM's pool (instead of a second pool) keeps
- * the embedded PGlite, which is one session, on one connection.
+ * transaction. Using the ORM's pool (instead of a second pool) keeps the
+ * embedded PGlite, which is one session, on one connection.
  */
 export type Sql = <Row = Record<string, unknown>>(query: string, params?: readonly unknown[]) => Promise<Row[]>;
 
-interface PgConnection {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+/** A statement rewritten for knex: `?` placeholders, and which `$n` each one was. */
+interface KnexStatement {
+  text: string;
+  order: number[];
 }
 
-/** The two pool calls of knex's client that MikroORM's postgresql driver is built on. */
-interface PooledClient {
-  acquireConnection(): Promise<PgConnection>;
-  releaseConnection(connection: PgConnection): Promise<void>;
+/**
+ * Knex binds positional `?` placeholders; our statements use PostgreSQL's
+ * `$n`, which may repeat (`$1` twice). Each distinct statement text is
+ * rewritten once and remembered: the texts come from a few fixed templates.
+ */
+const rewritten = new Map<string, KnexStatement>();
+const MAX_REMEMBERED = 1_000;
+
+export function toKnexStatement(query: string): KnexStatement {
+  const known = rewritten.get(query);
+  if (known) return known;
+  // A literal `?` would be taken for a placeholder by knex; none of our statements has one.
+  if (query.includes('?')) throw new Error('SQL statements for sql() must not contain "?"');
+  const order: number[] = [];
+  const text = query.replace(/\$(\d+)/g, (_match, n: string) => {
+    order.push(Number(n) - 1);
+    return '?';
+  });
+  const statement = { text, order };
+  if (rewritten.size < MAX_REMEMBERED) rewritten.set(query, statement);
+  return statement;
 }
 
 export function sqlFor(orm: MikroORM): Sql {
-  // Measured here: MikroORM's `execute` adds ~0.13–0.4 ms per statement over the
-  // driver (binding rewrite, logging, result mapping); the simulator API's
-  // budget is a few milliseconds per request, so the hot path skips that layer.
-  const client = orm.em.getConnection().getKnex().client as unknown as PooledClient;
+  // The public entry points: MikroORM's `getKnex()` and knex's `raw(sql, bindings)`,
+  // which takes a connection from the ORM's pool, binds the values as real
+  // parameters, and returns the driver's result. Not MikroORM's `execute`:
+  // it inlines every value into the SQL text (no server-side parameters) and
+  // measured ~0.13–0.4 ms more per statement here (docs/decisions.md, "The ORM seam").
+  const knex = orm.em.getConnection().getKnex();
   return async <Row>(query: string, params: readonly unknown[] = []) => {
-    const connection = await client.acquireConnection();
-    try {
-      const result = await connection.query(query, [...params]);
-      return result.rows as Row[];
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    const statement = toKnexStatement(query);
+    const bindings = statement.order.map((index) => params[index]);
+    const result = (await knex.raw(statement.text, bindings as never)) as { rows: Row[] };
+    return result.rows;
   };
 }
 

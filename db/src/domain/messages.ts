@@ -4,7 +4,7 @@ import { checkMessageText, isStorable } from './rules';
 import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
 /** An arbitrary constant, distinct from the migration lock: the lock every message insert takes. */
-const MESSAGE_INSERT_LOCK = 7_346_021_118;
+export const MESSAGE_INSERT_LOCK = 7_346_021_118;
 
 /**
  * Inserts for the author found by the `author` CTE and reads the new row back
