@@ -2,7 +2,9 @@
  * `tsx db/bench/sql-path-bench.ts [database-url]`: what each way of running
  * one parameterised statement costs per call on the ORM's pool, one at a time,
  * interleaved in rounds so machine noise hits every path alike: bare `pg`
- * (the floor), knex's `raw` (what `sql()` uses), and MikroORM's `execute`.
+ * client (the floor), a `pg.Pool` of one (what `sql()` uses), knex's private
+ * pool calls (what `sql()` used before), knex's public `raw`, and MikroORM's
+ * public `execute`.
  */
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
@@ -10,7 +12,7 @@ import { sqlFor } from '../src/sql';
 
 const url = process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CALLS = 2_000;
-const ROUNDS = 5;
+const ROUNDS = 9;
 const QUERY = 'select $1::int + 1 as "n", $2::text as "t"';
 
 const orm = await MikroORM.init({
@@ -22,11 +24,27 @@ const orm = await MikroORM.init({
 });
 const client = new pg.Client({ connectionString: url });
 await client.connect();
-const sql = sqlFor(orm);
+const pool = new pg.Pool({ connectionString: url, max: 1 });
+const sql = sqlFor(pool);
+const knex = orm.em.getConnection().getKnex();
 const connection = orm.em.getConnection();
+// The previous path, for comparison only: knex's private pool calls (not a public API).
+const knexClient = connection.getKnex().client as {
+  acquireConnection(): Promise<pg.Client>;
+  releaseConnection(c: pg.Client): Promise<void>;
+};
 const paths: Record<string, (i: number) => Promise<unknown>> = {
   'bare pg client': (i) => client.query(QUERY, [i, 'x']),
-  'sql() = knex.raw': (i) => sql(QUERY, [i, 'x']),
+  'private pool calls': async (i) => {
+    const borrowed = await knexClient.acquireConnection();
+    try {
+      return await borrowed.query(QUERY, [i, 'x']);
+    } finally {
+      await knexClient.releaseConnection(borrowed);
+    }
+  },
+  'sql() = pg.Pool': (i) => sql(QUERY, [i, 'x']),
+  'knex raw': (i) => knex.raw('select ?::int + 1 as "n", ?::text as "t"', [i, 'x']),
   'MikroORM execute': (i) => connection.execute('select ?::int + 1 as "n", ?::text as "t"', [i, 'x']),
 };
 const results: Record<string, number[]> = {};
@@ -45,4 +63,5 @@ for (const [name, perCall] of Object.entries(results)) {
   );
 }
 await client.end();
+await pool.end();
 await orm.close(true);

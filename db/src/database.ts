@@ -8,7 +8,8 @@ import { StatsReader } from './domain/stats';
 import { TimelineReader } from './domain/timelines';
 import { UserStore } from './domain/users';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
-import { openOrm } from './orm';
+import { type ConnectionTarget, openOrm } from './orm';
+import { type PoolStats, openPool, poolStats } from './pool';
 import { type Sql, sqlFor } from './sql';
 
 /** The one door to the data: every front door (api, web, realtime) uses these stores. */
@@ -26,24 +27,30 @@ export interface Database {
   embedded: boolean;
   /** Cheap liveness query for health endpoints. */
   ping(): Promise<void>;
+  /** Connections of the domain statements' pool: open, idle, and requests waiting for one. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let orm: MikroORM;
+  let target: ConnectionTarget;
   if (options.url) {
-    orm = await openOrm({ url: options.url, poolSize: options.poolSize ?? 10 });
+    target = { url: options.url, poolSize: options.poolSize ?? 10 };
+    orm = await openOrm(target);
   } else {
     embedded = await startEmbeddedPostgres(options.dataDir);
+    target = { socketDir: embedded.socketDir, port: embedded.port };
     try {
-      orm = await openOrm({ socketDir: embedded.socketDir, port: embedded.port });
+      orm = await openOrm(target);
     } catch (error) {
       await embedded.stop();
       throw error;
     }
   }
-  const sql = sqlFor(orm);
+  const pool = openPool(target);
+  const sql = sqlFor(pool);
   return {
     orm,
     sql,
@@ -58,7 +65,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     async ping() {
       await sql('select 1');
     },
+    poolStats: () => poolStats(pool),
     async close() {
+      await pool.end();
       await orm.close(true);
       await embedded?.stop();
     },

@@ -10,13 +10,15 @@ export type ConnectionTarget =
   | { socketDir: string; port: number };
 
 function connectionOptions(target: ConnectionTarget): Options {
-  if ('url' in target) return { clientUrl: target.url, pool: { min: 1, max: target.poolSize } };
+  // The ORM runs migrations and the occasional multi-row change; the domain's statements
+  // have their own pool (pool.ts), so two connections are plenty and none is held idle.
+  if ('url' in target) return { clientUrl: target.url, pool: { min: 0, max: 2 } };
   return {
     host: target.socketDir,
     port: target.port,
     user: 'postgres',
     dbName: 'postgres',
-    pool: { min: 1, max: 1 },
+    pool: { min: 0, max: 1 },
   };
 }
 

@@ -1,55 +1,24 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 
 /**
- * Runs one SQL statement (`$1`-style placeholders) on a connection of the ORM's
- * own pool. Hot paths use single statements through this rather than the unit
- * of work: one statement is one round trip and one implicit, durable
- * transaction. Using the ORM's pool (instead of a second pool) keeps the
- * embedded PGlite, which is one session, on one connection.
+ * Runs one SQL statement (`$1`-style placeholders) and returns its rows. Hot
+ * paths use single statements through this rather than the unit of work: one
+ * statement is one round trip and one implicit, durable transaction.
+ *
+ * It runs on a `pg.Pool` of its own — the driver's public API — not on the
+ * ORM's connections: MikroORM's `execute` inlines every value into the SQL
+ * text (no server-side parameters) and knex's `raw` adds its query builder,
+ * runner and events; measured here per statement, interleaved, on a loaded
+ * machine (db/bench/sql-path-bench.ts): bare `pg` 124 µs, knex `raw` 191 µs,
+ * MikroORM `execute` 232 µs (minimum of 9 rounds of 2,000). The simulator
+ * API's whole budget over the bare floor is ~0.3 ms a request.
  */
 export type Sql = <Row = Record<string, unknown>>(query: string, params?: readonly unknown[]) => Promise<Row[]>;
 
-/** A statement rewritten for knex: `?` placeholders, and which `$n` each one was. */
-interface KnexStatement {
-  text: string;
-  order: number[];
-}
-
-/**
- * Knex binds positional `?` placeholders; our statements use PostgreSQL's
- * `$n`, which may repeat (`$1` twice). Each distinct statement text is
- * rewritten once and remembered: the texts come from a few fixed templates.
- */
-const rewritten = new Map<string, KnexStatement>();
-const MAX_REMEMBERED = 1_000;
-
-export function toKnexStatement(query: string): KnexStatement {
-  const known = rewritten.get(query);
-  if (known) return known;
-  // A literal `?` would be taken for a placeholder by knex; none of our statements has one.
-  if (query.includes('?')) throw new Error('SQL statements for sql() must not contain "?"');
-  const order: number[] = [];
-  const text = query.replace(/\$(\d+)/g, (_match, n: string) => {
-    order.push(Number(n) - 1);
-    return '?';
-  });
-  const statement = { text, order };
-  if (rewritten.size < MAX_REMEMBERED) rewritten.set(query, statement);
-  return statement;
-}
-
-export function sqlFor(orm: MikroORM): Sql {
-  // The public entry points: MikroORM's `getKnex()` and knex's `raw(sql, bindings)`,
-  // which takes a connection from the ORM's pool, binds the values as real
-  // parameters, and returns the driver's result. Not MikroORM's `execute`:
-  // it inlines every value into the SQL text (no server-side parameters) and
-  // measured ~0.13–0.4 ms more per statement here (docs/decisions.md, "The ORM seam").
-  const knex = orm.em.getConnection().getKnex();
+export function sqlFor(pool: pg.Pool): Sql {
   return async <Row>(query: string, params: readonly unknown[] = []) => {
-    const statement = toKnexStatement(query);
-    const bindings = statement.order.map((index) => params[index]);
-    const result = (await knex.raw(statement.text, bindings as never)) as { rows: Row[] };
-    return result.rows;
+    const result = await pool.query(query, params as unknown[]);
+    return result.rows as Row[];
   };
 }
 
