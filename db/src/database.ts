@@ -55,12 +55,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     orm,
     sql,
     users: new UserStore(sql),
-    messages: new MessageStore(sql),
+    messages: new MessageStore(sql, orm),
     follows: new FollowStore(sql),
     sessions: new SessionStore(sql),
     timelines: new TimelineReader(sql),
     simulator: new SimulatorStateStore(sql),
-    stats: new StatsReader(sql),
+    stats: new StatsReader(orm),
     embedded: embedded !== undefined,
     async ping() {
       await sql('select 1');
