@@ -8,7 +8,7 @@ import pg from 'pg';
 import { type Action, generateScenario } from '../src/scenario/generate';
 import { type ReplayResult, SIMULATOR_TIMEOUT_MS, replay } from '../src/scenario/replay';
 import { send } from '../src/testing/http-client';
-import { prepareServers, startApi, startBaseline } from './servers';
+import { freePort, prepareServers, startApi, startBaseline } from './servers';
 
 /**
  * `npm run bench:api` (after `npm run build`): replays one generated simulator
@@ -52,8 +52,6 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
-
-const PORT = { null: 5901, postgres: 5902, embedded: 5903, floor: 5904 };
 
 async function runAgainst(label: string, port: number, child: ChildProcess, actions: readonly Action[]) {
   const url = `http://127.0.0.1:${port}`;
@@ -104,6 +102,12 @@ interface RunSummary {
 
 async function oneRun(actions: readonly Action[], run: number): Promise<RunSummary | undefined> {
   const profileDir = flags['cpu-prof'];
+  const PORT = {
+    null: await freePort(),
+    postgres: await freePort(),
+    embedded: await freePort(),
+    floor: await freePort(),
+  };
   const baseline = await runAgainst('(c) do-nothing', PORT.null, startBaseline('null', [String(PORT.null)]), actions);
   report('(c) do-nothing node:http server', baseline, baseline);
 
