@@ -10,9 +10,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261129000100_public_covering_index extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `create index "messages_public_author_idx" on "messages" ("pub_date" desc, "id" desc) include ("author_id") where not "flagged";`,
+      `create index if not exists "messages_public_author_idx" on "messages" ("pub_date" desc, "id" desc) include ("author_id") where not "flagged";`,
     );
-    this.addSql(`drop index "messages_public_timeline_idx";`);
+    this.addSql(`drop index if exists "messages_public_timeline_idx";`);
   }
 
   override async down(): Promise<void> {
