@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type Action, generateScenario } from '../src/scenario/generate';
-import { type ReplayResult, SIMULATOR_TIMEOUT_MS, replay } from '../src/scenario/replay';
+import { type ReplayResult, SIMULATOR_TIMEOUT_MS, replayInterleaved } from '../src/scenario/replay';
 import { send } from '../src/testing/http-client';
 import { freePort, prepareServers, startApi, startBaseline } from './servers';
 
@@ -15,8 +15,10 @@ import { freePort, prepareServers, startApi, startBaseline } from './servers';
  * scenario, one request at a time with `Connection: close`, against (c) a
  * do-nothing node:http server, (a) the compiled API on PostgreSQL, (floor) a
  * bare node:http + pg server on the same PostgreSQL, and (b) the API on the
- * embedded PostgreSQL — each in its own process, all in this run — and prints
- * wall time, the ratios to the floor, per-kind latency percentiles and errors.
+ * embedded PostgreSQL — each in its own process, all running at once, every
+ * action sent to each of them in turn (the first rotating), so all four meet
+ * the same machine load — and prints each one's total time (the sum of its
+ * latencies), the ratios to the floor, per-kind percentiles and errors.
  * `--runs N` repeats the whole set and prints the spread of the ratios;
  * `--cpu-prof DIR` writes a CPU profile of each API process into DIR.
  */
@@ -51,17 +53,6 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
-}
-
-async function runAgainst(label: string, port: number, child: ChildProcess, actions: readonly Action[]) {
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilUp(url);
-    process.stderr.write(`running ${label}...\n`);
-    return await replay(url, actions);
-  } finally {
-    await stop(child);
-  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -108,9 +99,6 @@ async function oneRun(actions: readonly Action[], run: number): Promise<RunSumma
     embedded: await freePort(),
     floor: await freePort(),
   };
-  const baseline = await runAgainst('(c) do-nothing', PORT.null, startBaseline('null', [String(PORT.null)]), actions);
-  report('(c) do-nothing node:http server', baseline, baseline);
-
   // A fresh database on the PostgreSQL server; durable commits as configured there (synchronous_commit on).
   const adminUrl = flags['database-url'] as string;
   const dbName = `minitwit_bench_${randomBytes(4).toString('hex')}`;
@@ -119,33 +107,43 @@ async function oneRun(actions: readonly Action[], run: number): Promise<RunSumma
     await admin.connect();
     await admin.query(`create database "${dbName}"`);
   } catch (error) {
-    console.log(`\n(a) SKIPPED: no PostgreSQL at ${adminUrl} (${(error as Error).message})`);
+    console.log(`\nSKIPPED: no PostgreSQL at ${adminUrl} (${(error as Error).message})`);
     await admin.end().catch(() => undefined);
     return undefined;
   }
+  const dataDir = await mkdtemp(join(tmpdir(), 'minitwit-bench-'));
+  const children: ChildProcess[] = [];
   try {
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
-    const env = { API_PORT: String(PORT.postgres), DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' };
-    const api = await runAgainst('(a) API on PostgreSQL', PORT.postgres, startApi(env, profileDir), actions);
+    const targets: { label: string; port: number }[] = [];
+    const add = (label: string, port: number, child: ChildProcess) => {
+      children.push(child);
+      targets.push({ label, port });
+    };
+    add('(c)', PORT.null, startBaseline('null', [String(PORT.null)]));
+    add(
+      '(a)',
+      PORT.postgres,
+      startApi({ API_PORT: String(PORT.postgres), DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }, profileDir),
+    );
     // The floor: bare node:http + pg, one durable statement per write, on the same database server.
-    const floorServer = startBaseline('floor', [String(PORT.floor), url.toString()]);
-    const floor = await runAgainst('(floor) node:http + pg', PORT.floor, floorServer, actions);
+    add('(floor)', PORT.floor, startBaseline('floor', [String(PORT.floor), url.toString()]));
+    if (!flags['skip-embedded']) {
+      const env = { API_PORT: String(PORT.embedded), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' };
+      add('(b)', PORT.embedded, startApi(env, profileDir));
+    }
+    const urls = targets.map((target) => `http://127.0.0.1:${target.port}`);
+    for (const target of urls) await waitUntilUp(target);
+    process.stderr.write(
+      `run ${run}: ${actions.length} actions, each sent to ${targets.map((t) => t.label).join(', ')} in turn...\n`,
+    );
+    const results = await replayInterleaved(urls, actions);
+    const [baseline, api, floor, embedded] = results as [ReplayResult, ReplayResult, ReplayResult, ReplayResult?];
+    report('(c) do-nothing node:http server', baseline, baseline);
     report('(floor) bare node:http + pg, one durable statement per write, no hashing', floor, baseline);
     report('(a) API on PostgreSQL (compiled)', api, baseline, floor);
-
-    let embedded: ReplayResult | undefined;
-    if (!flags['skip-embedded']) {
-      const dataDir = await mkdtemp(join(tmpdir(), 'minitwit-bench-'));
-      try {
-        const embeddedEnv = { API_PORT: String(PORT.embedded), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' };
-        const server = startApi(embeddedEnv, profileDir);
-        embedded = await runAgainst('(b) API on embedded PostgreSQL', PORT.embedded, server, actions);
-        report('(b) API on embedded PostgreSQL (PGlite, compiled)', embedded, baseline, floor);
-      } finally {
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    }
+    if (embedded) report('(b) API on embedded PostgreSQL (PGlite, compiled)', embedded, baseline, floor);
     const summary = {
       api: api.wallMs / floor.wallMs,
       embedded: embedded ? embedded.wallMs / floor.wallMs : NaN,
@@ -155,10 +153,14 @@ async function oneRun(actions: readonly Action[], run: number): Promise<RunSumma
       errors: api.errors.length + (embedded?.errors.length ?? 0),
     };
     console.log(
-      `\nrun ${run}: (a) ${summary.api.toFixed(3)}× floor (target ≤ 1.2), post p99 ${summary.postP99.toFixed(2)}× and follow p99 ${summary.followP99.toFixed(2)}× the floor's (≤ 1.3), registration p99 ${summary.registerP99.toFixed(1)} ms (≤ 30), (b) ${summary.embedded.toFixed(3)}× floor (≤ 1.3), errors ${summary.errors}`,
+      `\nrun ${run}: (a) ${summary.api.toFixed(3)}× floor (target ≤ 1.2), post p99 ${summary.postP99.toFixed(2)}× and follow p99 ${summary.followP99.toFixed(2)}× the floor's (≤ 1.3), registration p99 ${summary.registerP99.toFixed(1)} ms (≤ 30), (b) ${summary.embedded.toFixed(3)}× floor (≤ 1.3), errors ${summary.errors}, load average now ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
     );
     return summary;
   } finally {
+    await Promise.all(children.map(stop));
+    await rm(dataDir, { recursive: true, force: true });
     await admin.query(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
     await admin.end().catch(() => undefined);
   }
