@@ -37,7 +37,8 @@ const { values: flags } = parseArgs({
 });
 
 async function waitUntilUp(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  // Up to 5 minutes: a cold PGlite start on a busy two-core machine is slow.
+  for (let i = 0; i < 3000; i++) {
     try {
       if ((await send(url, { method: 'GET', path: '/latest' })).status === 200) return;
     } catch {
