@@ -8,8 +8,8 @@ import { StatsReader } from './domain/stats';
 import { TimelineReader } from './domain/timelines';
 import { UserStore } from './domain/users';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
-import { openOrm } from './orm';
-import { type PoolStats, poolStatsReader } from './pool-stats';
+import { type ConnectionTarget, openOrm } from './orm';
+import { type PoolStats, openPool, poolStats } from './pool';
 import { type Sql, sqlFor } from './sql';
 
 /** The one door to the data: every front door (api, web, realtime) uses these stores. */
@@ -27,42 +27,47 @@ export interface Database {
   embedded: boolean;
   /** Cheap liveness query for health endpoints. */
   ping(): Promise<void>;
-  /** The connection pool right now (in use, idle, waiting, max), for the metrics. */
-  poolStats(): PoolStats | undefined;
+  /** The domain statements' pool right now (in use, idle, waiting, max), for the metrics. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let orm: MikroORM;
+  let target: ConnectionTarget;
   if (options.url) {
-    orm = await openOrm({ url: options.url, poolSize: options.poolSize ?? 10 });
+    target = { url: options.url, poolSize: options.poolSize ?? 10 };
+    orm = await openOrm(target);
   } else {
     embedded = await startEmbeddedPostgres(options.dataDir);
+    target = { socketDir: embedded.socketDir, port: embedded.port };
     try {
-      orm = await openOrm({ socketDir: embedded.socketDir, port: embedded.port });
+      orm = await openOrm(target);
     } catch (error) {
       await embedded.stop();
       throw error;
     }
   }
-  const sql = sqlFor(orm);
+  const pool = openPool(target);
+  const sql = sqlFor(pool);
   return {
     orm,
     sql,
     users: new UserStore(sql),
-    messages: new MessageStore(sql),
+    messages: new MessageStore(sql, orm),
     follows: new FollowStore(sql),
     sessions: new SessionStore(sql),
     timelines: new TimelineReader(sql),
     simulator: new SimulatorStateStore(sql),
-    stats: new StatsReader(sql),
+    stats: new StatsReader(orm),
     embedded: embedded !== undefined,
-    poolStats: poolStatsReader(orm),
     async ping() {
       await sql('select 1');
     },
+    poolStats: () => poolStats(pool),
     async close() {
+      await pool.end();
       await orm.close(true);
       await embedded?.stop();
     },

@@ -17,14 +17,15 @@ const SOCKET_PORT = 5432;
 /**
  * PostgreSQL compiled to WASM (PGlite), persisted under `dataDir`, served on a
  * private Unix socket so the ordinary `pg` driver, MikroORM and the migrations
- * work exactly as against a real server. PGlite is a single session: callers
- * must use a pool of one connection.
+ * work exactly as against a real server. PGlite is a single session: each
+ * client pool gets one connection.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   const socketDir = await mkdtemp(join(tmpdir(), 'minitwit-pg-'));
-  const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
+  // Two sessions: the ORM's and the domain pool's (pool.ts); the server queues their statements.
+  const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), maxConnections: 2 });
   await server.start();
   return {
     socketDir,

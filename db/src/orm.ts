@@ -11,10 +11,12 @@ export type ConnectionTarget =
   | { socketDir: string; port: number };
 
 function connectionOptions(target: ConnectionTarget): Options {
+  // The ORM runs migrations and the occasional multi-row change; the domain's statements
+  // have their own pool (pool.ts), so two connections are plenty and none is held idle.
   if ('url' in target) {
     return {
       clientUrl: target.url,
-      pool: { min: 1, max: target.poolSize, ...failFastPool },
+      pool: { min: 0, max: 2, ...failFastPool },
       driverOptions: { connection: failFastConnection },
     };
   }
@@ -24,7 +26,7 @@ function connectionOptions(target: ConnectionTarget): Options {
     user: 'postgres',
     dbName: 'postgres',
     // In-process: only the pool wait can hang (one connection, so a stuck statement holds everyone).
-    pool: { min: 1, max: 1, ...failFastPool },
+    pool: { min: 0, max: 1, ...failFastPool },
   };
 }
 

@@ -29,6 +29,8 @@ export type PhaseResult = ReturnType<typeof summarize> & {
   foreign: number;
   disconnects: number;
   deliveriesPerSecond: number;
+  /** Per message, the latency of its last delivery: how long reaching every socket took. */
+  lastDeliveryP50: number;
 };
 
 let nextSeq = 0;
@@ -138,6 +140,7 @@ export async function runPhase(setup: PhaseSetup, label: string, rate: number, s
     foreign,
     disconnects: deliveries.disconnects.length,
     deliveriesPerSecond: delivered / Math.max(0.001, (lastAt - firstAt) / 1000),
+    lastDeliveryP50: lastDelivery.p50,
     ...latency,
   };
   const reasons = new Map<string, number>();

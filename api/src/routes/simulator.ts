@@ -1,6 +1,7 @@
-import express, { type Request, Router } from 'express';
+import { type Request, Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../http/api-error';
+import { jsonBody } from '../http/json-body';
 import { latestOf, readLatest } from '../http/latest';
 import { requireSimulator } from '../http/simulator-auth';
 import { followBody, messageBody, parseBody, parseNo, registerBody } from '../http/validation';
@@ -23,7 +24,7 @@ function usernameParam(req: Request): string {
 export function simulatorRoutes({ db, publisher, simulatorCredentials }: ApiDeps): Router {
   const router = Router();
   // Any content type is parsed as JSON: the simulator's contract is JSON bodies.
-  const json = express.json({ type: () => true, limit: '16kb' });
+  const json = jsonBody(16 * 1024);
   const auth = requireSimulator(simulatorCredentials);
 
   router.get('/latest', async (_req, res) => {

@@ -64,3 +64,37 @@ export async function replay(baseUrl: string, actions: readonly Action[]): Promi
   }
   return { wallMs: performance.now() - started, latenciesMs, errors, timeouts };
 }
+
+/**
+ * Sends each action to every target in turn, the first target rotating per
+ * action, and sums each target's latencies as its `wallMs`. On a shared
+ * machine whose load drifts over minutes, this compares the targets under the
+ * same load, request by request, where replaying them one after another would
+ * compare different minutes.
+ */
+export async function replayInterleaved(
+  baseUrls: readonly string[],
+  actions: readonly Action[],
+): Promise<ReplayResult[]> {
+  const results: ReplayResult[] = baseUrls.map(() => ({
+    wallMs: 0,
+    latenciesMs: { register: [], post: [], follow: [], unfollow: [] },
+    errors: [],
+    timeouts: 0,
+  }));
+  for (const [n, action] of actions.entries()) {
+    const call = toRequest(action);
+    for (let k = 0; k < baseUrls.length; k++) {
+      const target = (n + k) % baseUrls.length;
+      const result = results[target] as ReplayResult;
+      const sent = performance.now();
+      const answer = await send(baseUrls[target] as string, call);
+      const ms = performance.now() - sent;
+      result.wallMs += ms;
+      result.latenciesMs[action.kind].push(ms);
+      if (answer.status !== 204) result.errors.push({ action, status: answer.status, body: answer.text });
+      if (ms > SIMULATOR_TIMEOUT_MS) result.timeouts++;
+    }
+  }
+  return results;
+}

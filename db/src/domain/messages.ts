@@ -1,10 +1,12 @@
+import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
+import { MessageSchema } from '../entities';
 import { errors } from '../errors';
 import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText, isStorable } from './rules';
 import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
 /** An arbitrary constant, distinct from the migration lock: the lock every message insert takes. */
-const MESSAGE_INSERT_LOCK = 7_346_021_118;
+export const MESSAGE_INSERT_LOCK = 7_346_021_118;
 
 /**
  * Inserts for the author found by the `author` CTE and reads the new row back
@@ -31,7 +33,10 @@ const INSERT_FOR_AUTHOR = `
 export const POST_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`;
 
 export class MessageStore {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly orm: MikroORM,
+  ) {}
 
   /** The web app's post: the author is the signed-in user. */
   async post(authorId: number, text: string): Promise<TimelineMessage> {
@@ -58,14 +63,22 @@ export class MessageStore {
     return toTimelineMessage(row);
   }
 
-  /** Flags messages (hidden everywhere from then on); returns those that were newly flagged. */
+  /**
+   * Flags messages (hidden everywhere from then on); returns those that were
+   * newly flagged. A rare, multi-row operator change, so it goes through the
+   * ORM's unit of work: the rows are read with a row lock (two flaggers at once
+   * cannot both report the same message as new) and written in one flush.
+   */
   async flag(ids: readonly number[]): Promise<{ id: number; authorId: number }[]> {
     if (ids.length === 0) return [];
-    const rows = await this.sql<{ id: number; author_id: number }>(
-      `update "messages" set "flagged" = true where "id" = any($1::int[]) and not "flagged"
-       returning "id", "author_id"`,
-      [ids],
-    );
-    return rows.map((row) => ({ id: row.id, authorId: row.author_id }));
+    return this.orm.em.fork().transactional(async (em) => {
+      const messages = await em.find(
+        MessageSchema,
+        { id: { $in: [...new Set(ids)] }, flagged: false },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+      );
+      for (const message of messages) message.flagged = true;
+      return messages.map((message) => ({ id: message.id, authorId: message.authorId }));
+    });
   }
 }

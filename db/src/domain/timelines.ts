@@ -1,5 +1,14 @@
-import { type Sql, epochMs } from '../sql';
+import type { Sql } from '../sql';
 import { type Cursor, encodeCursor } from './cursor';
+import {
+  HOME_TUNING,
+  type HomeTuning,
+  Params,
+  homePageSql,
+  homeSinceSql,
+  scopePageSql,
+  scopeSinceSql,
+} from './timeline-sql';
 
 export interface TimelineMessage {
   id: number;
@@ -35,33 +44,6 @@ export interface TimelineRow {
   email: string;
 }
 
-/** Collects parameter values and hands out their `$n` placeholders. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-function scopeFilter(scope: TimelineScope, params: Params): string {
-  switch (scope.kind) {
-    case 'public':
-      return 'true';
-    case 'user':
-      return `m."author_id" = ${params.add(scope.userId)}`;
-    case 'home': {
-      const viewer = params.add(scope.userId);
-      return `(m."author_id" = ${viewer} or m."author_id" in (select "whom_id" from "followers" where "who_id" = ${viewer}))`;
-    }
-  }
-}
-
-const SELECT_MESSAGES = `
-  select m."id", m."text", ${epochMs('m."pub_date"')} as "pub_ms", m."author_id", u."username", u."email"
-  from "messages" m join "users" u on u."id" = m."author_id"
-  where not m."flagged"`;
-
 export const toTimelineMessage = (row: TimelineRow): TimelineMessage => ({
   id: row.id,
   text: row.text,
@@ -69,23 +51,54 @@ export const toTimelineMessage = (row: TimelineRow): TimelineMessage => ({
   author: { id: row.author_id, username: row.username, email: row.email },
 });
 
+/**
+ * The statement behind `page`: it asks one row more than the page shows,
+ * which tells whether an older page exists. Exported for bench:timelines,
+ * which times the bare statement beside the call.
+ */
+export function pageStatement(
+  scope: TimelineScope,
+  request: PageRequest,
+  tuning: HomeTuning = HOME_TUNING,
+): { query: string; params: unknown[] } {
+  const params = new Params();
+  const owner = scope.kind === 'public' ? null : params.add(scope.userId);
+  const cursor = request.before && [params.add(request.before.pubDate), params.add(request.before.id)];
+  const before = (alias: string) =>
+    cursor ? `and (${alias}."pub_date", ${alias}."id") < (${cursor[0]}::timestamptz, ${cursor[1]}::int)` : '';
+  const limit = `${params.add(request.limit + 1)}::int`;
+  const query =
+    scope.kind === 'home' && owner ? homePageSql(owner, before, limit, tuning) : scopePageSql(owner, before, limit);
+  return { query, params: params.values };
+}
+
+/** The statement behind `since`. */
+export function sinceStatement(
+  scope: TimelineScope,
+  afterId: number,
+  limit: number,
+  tuning: HomeTuning = HOME_TUNING,
+): { query: string; params: unknown[] } {
+  const params = new Params();
+  const owner = scope.kind === 'public' ? null : params.add(scope.userId);
+  const after = `${params.add(afterId)}::int`;
+  const bound = `${params.add(limit)}::int`;
+  const query =
+    scope.kind === 'home' && owner ? homeSinceSql(owner, after, bound, tuning) : scopeSinceSql(owner, after, bound);
+  return { query, params: params.values };
+}
+
 export class TimelineReader {
-  constructor(private readonly sql: Sql) {}
+  /** `tuning` only for tests, which shrink the thresholds to reach every path on a small data set. */
+  constructor(
+    private readonly sql: Sql,
+    private readonly tuning: HomeTuning = HOME_TUNING,
+  ) {}
 
   /** Newest first (pub_date, then id), flagged messages excluded, one page at a time. */
   async page(scope: TimelineScope, request: PageRequest): Promise<TimelinePage> {
-    const params = new Params();
-    const filter = scopeFilter(scope, params);
-    const before = request.before
-      ? `and (m."pub_date", m."id") < (${params.add(request.before.pubDate)}, ${params.add(request.before.id)})`
-      : '';
-    // One row more than asked tells whether an older page exists.
-    const limit = params.add(request.limit + 1);
-    const rows = await this.sql<TimelineRow>(
-      `${SELECT_MESSAGES} and ${filter} ${before}
-       order by m."pub_date" desc, m."id" desc limit ${limit}`,
-      params.values,
-    );
+    const { query, params } = pageStatement(scope, request, this.tuning);
+    const rows = await this.sql<TimelineRow>(query, params);
     const messages = rows.slice(0, request.limit).map(toTimelineMessage);
     const last = messages.at(-1);
     const nextCursor = rows.length > request.limit && last ? encodeCursor(last) : null;
@@ -93,17 +106,13 @@ export class TimelineReader {
   }
 
   /**
-   * Messages of a scope newer than `afterId`, oldest first: what a live page
-   * missed between its render (or a dropped connection) and its subscription.
+   * Messages of a scope newer than `afterId`: what a live page missed between
+   * its render (or a dropped connection) and its subscription. The `limit`
+   * lowest new ids, oldest first — gap-free below the newest one returned.
    */
   async since(scope: TimelineScope, afterId: number, limit: number): Promise<TimelineMessage[]> {
-    const params = new Params();
-    const filter = scopeFilter(scope, params);
-    const rows = await this.sql<TimelineRow>(
-      `${SELECT_MESSAGES} and ${filter} and m."id" > ${params.add(afterId)}
-       order by m."pub_date" asc, m."id" asc limit ${params.add(limit)}`,
-      params.values,
-    );
+    const { query, params } = sinceStatement(scope, afterId, limit, this.tuning);
+    const rows = await this.sql<TimelineRow>(query, params);
     return rows.map(toTimelineMessage);
   }
 }

@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127000000_initial } from './Migration20261127000000_initial';
 import { Migration20261127000100_sessions } from './Migration20261127000100_sessions';
+import { Migration20261129000000_author_id_index } from './Migration20261129000000_author_id_index';
+import { Migration20261129000100_public_covering_index } from './Migration20261129000100_public_covering_index';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -10,4 +12,6 @@ import { Migration20261127000100_sessions } from './Migration20261127000100_sess
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
   { name: 'Migration20261127000100_sessions', class: Migration20261127000100_sessions },
+  { name: 'Migration20261129000000_author_id_index', class: Migration20261129000000_author_id_index },
+  { name: 'Migration20261129000100_public_covering_index', class: Migration20261129000100_public_covering_index },
 ];

@@ -1,0 +1,52 @@
+import type { Database } from '../src/database';
+import { MESSAGE_INSERT_LOCK } from '../src/domain/messages';
+
+/** How many accounts each benchmark viewer follows (the issue's rows). */
+export const FOLLOW_COUNTS = [0, 1, 50, 2000] as const;
+
+/** Each viewer's own messages: enough that even the viewer following nobody has a page 100 (of 30). */
+const OWN_MESSAGES = 3_100;
+
+export interface Viewer {
+  id: number;
+  username: string;
+  follows: number;
+}
+
+/**
+ * The viewers of the My Timeline rows, created once per seeded database
+ * (idempotent): `bench_follows_<n>` follows n accounts picked evenly across
+ * the seeded ids — a mix of popular and quiet ones — and has written
+ * OWN_MESSAGES messages spread over the past year.
+ */
+export async function benchViewers(db: Database): Promise<Viewer[]> {
+  const viewers: Viewer[] = [];
+  const [range] = await db.sql<{ max: number }>(`select max("id") as "max" from "users" where "username" like 'user%'`);
+  const maxUser = range?.max ?? 0;
+  if (maxUser < 2001) throw new Error('bench:timelines needs a seeded database with more than 2,000 users');
+  for (const follows of FOLLOW_COUNTS) {
+    const username = `bench_follows_${follows}`;
+    let user = await db.users.findByUsername(username);
+    if (!user) {
+      user = await db.users.register({ username, email: `${username}@example.com`, password: 'bench' });
+      // A stride through the seeded ids (coprime with most sizes): deterministic, spread, no repeats.
+      await db.sql(
+        `insert into "followers" ("who_id", "whom_id")
+         select $1, 1 + ((g::bigint * 7919 + $3) % $4)::int from generate_series(1, $2::int) g
+         on conflict do nothing`,
+        [user.id, follows, follows * 31, maxUser],
+      );
+      await db.sql(
+        `with "serialized" as (select pg_advisory_xact_lock(${MESSAGE_INSERT_LOCK}))
+         insert into "messages" ("author_id", "text", "pub_date")
+         select $1, 'Bench viewer message ' || g, now() - interval '365 days' * (1 - g::float8 / $2::int) - interval '1 minute'
+         from generate_series(1, $2::int) g, "serialized"`,
+        [user.id, OWN_MESSAGES],
+      );
+    }
+    const [row] = await db.sql<{ n: string }>(`select count(*) as "n" from "followers" where "who_id" = $1`, [user.id]);
+    viewers.push({ id: user.id, username, follows: Number(row?.n ?? 0) });
+  }
+  await db.sql(`analyze "followers"`);
+  return viewers;
+}
