@@ -1,7 +1,9 @@
 /**
  * Entry point of `npm test -w e2e`: skips loudly (exit 0) where Debian's
- * Chromium is missing, otherwise builds the web app and runs Playwright.
- * Extra arguments go to `playwright test`. E2E_SKIP_BUILD=1 reuses web/build.
+ * Chromium is missing, otherwise builds the production build (services and
+ * web app: the system under test runs the compiled JavaScript) and runs
+ * Playwright. Extra arguments go to `playwright test`. E2E_SKIP_BUILD=1 reuses
+ * the last build.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,7 +26,7 @@ function run(command: string, args: string[], cwd: string): number {
 }
 
 if (process.env.E2E_SKIP_BUILD !== '1') {
-  const built = run('npm', ['run', 'build'], join(here, '..', 'web'));
+  const built = run('npm', ['run', 'build'], join(here, '..'));
   if (built !== 0) process.exit(built);
 }
 process.exit(run('npx', ['playwright', 'test', ...process.argv.slice(2)], here));

@@ -17,8 +17,9 @@ const shared = mode === '--shared';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'minitwit-e2e-'));
 
-// tsx's own binary: `npx` would add a shell and an npm process between this one and the launcher.
-const app = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start-all.ts'], {
+// The production build, as `npm start` runs it (run-e2e.ts builds it first); node directly: `npm`
+// would add a shell and an npm process between this one and the launcher.
+const app = spawn(process.execPath, ['--conditions=compiled', '--enable-source-maps', 'infra/dist/start-all.js'], {
   cwd: repoRoot,
   stdio: 'inherit',
   env: {

@@ -4,11 +4,12 @@ import { type Plugin, defineConfig } from 'vite';
 const WORKSPACE_PACKAGES = ['@minitwit/db', '@minitwit/monitoring', '@minitwit/realtime'];
 
 /**
- * The workspace packages are TypeScript sources run by tsx and shared with the
- * launcher's process, so the server build must import them at run time, not
- * bundle a second copy. Vite's `ssr.external` cannot do it: Vite never
- * externalizes a package whose entry is a `.ts` file. Hence this resolver;
- * the built server is then run with `node --import tsx`.
+ * The workspace packages are shared with the launcher's process, so the server
+ * build must import them at run time, not bundle a second copy. Vite's
+ * `ssr.external` cannot do it: Vite never externalizes a package whose entry is
+ * a `.ts` file. Hence this resolver. The built server runs with
+ * `node --conditions=compiled` (the packages' compiled `dist/`, see
+ * infra/compile/compile-services.ts), or under `node --import tsx` on their sources.
  */
 function workspacePackagesExternal(): Plugin {
   return {
