@@ -8,8 +8,12 @@ const NOT_AUTHORIZED = { status: 403, error_msg: 'You are not authorized to use 
 const auth = { Authorization: SIMULATOR_AUTH };
 const enc = encodeURIComponent;
 
-describe.each(availableBackends())('simulator API contract on %s PostgreSQL', (backend) => {
-  let server: ApiUnderTest;
+/** Set by the topology tests (infra/topology/run.sh): the same contract through a deployment's proxy. */
+const deployedUrl = process.env.CONTRACT_API_URL;
+const targets = deployedUrl ? (['deployed'] as const) : availableBackends();
+
+describe.each(targets)('simulator API contract on %s PostgreSQL', (backend) => {
+  let server: Pick<ApiUnderTest, 'url' | 'stop'>;
   const openApi = new OpenApiChecker();
 
   /** Sends one request and holds the answer to the OpenAPI document. */
@@ -34,7 +38,10 @@ describe.each(availableBackends())('simulator API contract on %s PostgreSQL', (b
     ((await get(`/fllws/${enc(username)}?no=1000`)).json as { follows: string[] }).follows;
 
   beforeAll(async () => {
-    server = await startApiUnderTest(backend);
+    server =
+      backend === 'deployed' && deployedUrl
+        ? { url: deployedUrl, stop: () => Promise.resolve() }
+        : await startApiUnderTest(backend === 'deployed' ? 'embedded' : backend);
   });
   afterAll(async () => {
     await server?.stop();
