@@ -159,18 +159,17 @@ if [[ " $phases " == *" compose "* ]]; then
   log "compose: up"
   cp "$proxy_conf" "$work/nginx.conf"
   # The proxy config under test (NGINX_CONF), mounted where compose mounts it.
-  compose_up() {
-    "${compose[@]}" -f - up -d --no-build "$@" <<YAML
-version: '3.8'
-services:
-  proxy:
-    volumes:
-      - $work/nginx.conf:/etc/nginx/nginx.conf:ro
-YAML
-  }
+  printf "version: '3.8'\nservices:\n  proxy:\n    volumes:\n      - %s:/etc/nginx/nginx.conf:ro\n" \
+    "$work/nginx.conf" >"$work/proxy-conf.yml"
+  compose_up() { "${compose[@]}" -f "$work/proxy-conf.yml" up -d --no-build "$@"; }
   start=$SECONDS
-  check "compose: the topology comes up healthy (all but Grafana)" \
-    compose_up proxy web api realtime postgres redis prometheus
+  if ! compose_up proxy web api realtime postgres redis prometheus; then
+    fail "compose: the topology comes up healthy (all but Grafana)"
+    "${compose[@]}" ps
+    "${compose[@]}" logs --tail=30
+    exit 1
+  fi
+  pass "compose: the topology comes up healthy (all but Grafana)"
   figure "compose up until healthy: $((SECONDS - start)) s"
   until_ok 60 http_ok "$web/public"
   through_proxy "com.docker.compose.project=$project" compose
