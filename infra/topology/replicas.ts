@@ -1,6 +1,7 @@
 /**
- * Reads a metric from every running container of one service, from inside
- * the container (docker exec), so the tests never address container IPs.
+ * Which replica served what, read from the proxy's access log (it logs the
+ * upstream address of every request): the tests never exec into the app
+ * containers or send traffic to container addresses.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -14,21 +15,25 @@ export async function containersWith(label: string): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-/** The sum of a metric's samples on one container's /metrics (0 when absent). */
-export async function metricOf(container: string, port: number, name: string): Promise<number> {
-  const script = `fetch('http://127.0.0.1:${port}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
-  const { stdout } = await run(DOCKER, ['exec', container, 'node', '-e', script], { timeout: 20_000 });
-  let sum = 0;
-  for (const line of stdout.split('\n')) {
-    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`).exec(line);
-    if (match) sum += Number(match[1]);
-  }
-  return sum;
+interface AccessLine {
+  uri: string;
+  status: number;
+  upstream: string;
 }
 
-/** The metric on every running container of the service, keyed by a short container id. */
-export async function metricPerReplica(label: string, port: number, name: string): Promise<Record<string, number>> {
-  const ids = await containersWith(label);
-  const values = await Promise.all(ids.map((id) => metricOf(id, port, name)));
-  return Object.fromEntries(ids.map((id, n) => [id.slice(0, 12), values[n] ?? 0]));
+/** The proxy containers' access-log lines since a time (RFC 3339), parsed. */
+export async function proxyLogSince(proxyLabel: string, since: string): Promise<AccessLine[]> {
+  const lines: AccessLine[] = [];
+  for (const id of await containersWith(proxyLabel)) {
+    const { stdout } = await run(DOCKER, ['logs', '--since', since, id], { maxBuffer: 64 * 1024 * 1024 });
+    for (const line of stdout.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        lines.push(JSON.parse(line) as AccessLine);
+      } catch {
+        // not an access-log line
+      }
+    }
+  }
+  return lines;
 }

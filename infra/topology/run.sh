@@ -121,16 +121,24 @@ export MINITWIT_IMAGE=minitwit:topology-1 GRAFANA_REPLICAS=0
 
 proxy_conf=${NGINX_CONF:-infra/nginx/nginx.conf}
 
+replay_to() {
+  tsx infra/topology/replay.ts "$api" 1000 >"$1"
+  local status=$?
+  cat "$1"
+  return $status
+}
+
 # The checks every deployment gets through its proxy.
-through_proxy() { # through_proxy <label-of-realtime-containers> <name prefix>
-  local label=$1 p=$2
+through_proxy() { # through_proxy <realtime-label> <proxy-label> <name prefix>
+  local label=$1 proxy=$2 p=$3
   check "$p: simulator contract through the proxy" \
     env CONTRACT_API_URL="$api" npx vitest run api/src/simulator-api.contract.test.ts
-  check "$p: a 1,000-action replay through the proxy, 0 errors" tsx infra/topology/replay.ts "$api" 1000
+  check "$p: a 1,000-action replay through the proxy, 0 errors" replay_to "$work/replay.json"
+  figure "$p replay: $(cat "$work/replay.json")"
   check "$p: Playwright live specs through the proxy" \
     env E2E_BASE_URL="$web" E2E_API_URL="$api" npx playwright test -c infra/topology/playwright.config.ts
   check "$p: browsers on every realtime replica (each holds sockets)" \
-    tsx infra/topology/sockets.ts "$web" "$label" 30
+    tsx infra/topology/sockets.ts "$web" "$label" "$proxy" 30
 }
 
 # live_load_during <name> <command…>: the command runs while live-load.ts posts and browsers watch.
@@ -172,14 +180,15 @@ if [[ " $phases " == *" compose "* ]]; then
   pass "compose: the topology comes up healthy (all but Grafana)"
   figure "compose up until healthy: $((SECONDS - start)) s"
   until_ok 60 http_ok "$web/public"
-  through_proxy "com.docker.compose.project=$project" compose
+  cproxy="com.docker.compose.service=proxy"
+  through_proxy "com.docker.compose.service=realtime" "$cproxy" compose
 
   log "compose: scale realtime 3 -> 5"
   compose_up --scale realtime=5 --no-recreate realtime
   five_healthy() { [ "$("$DOCKER" ps -q --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=realtime --filter health=healthy | wc -l)" -eq 5 ]; }
   until_ok 120 five_healthy
   check "compose: after scaling realtime 3 -> 5, every replica takes new sockets" \
-    tsx infra/topology/sockets.ts "$web" "com.docker.compose.service=realtime" 40
+    tsx infra/topology/sockets.ts "$web" "com.docker.compose.service=realtime" "$cproxy" 40
 
   check "compose: Grafana's provisioning matches the topology's Prometheus" \
     tsx infra/topology/grafana-provisioning.ts "http://127.0.0.1:$PROMETHEUS_PORT"
@@ -190,7 +199,7 @@ if [[ " $phases " == *" compose "* ]]; then
   check "compose: the proxy starts and serves pages with realtime down" until_ok 30 http_ok "$web/public"
   "${compose[@]}" start realtime >/dev/null 2>&1
   check "compose: live again once realtime is back, no proxy restart" \
-    until_ok 120 tsx infra/topology/sockets.ts "$web" "com.docker.compose.service=realtime" 20
+    until_ok 120 tsx infra/topology/sockets.ts "$web" "com.docker.compose.service=realtime" "$cproxy" 20
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
 fi
 
@@ -227,7 +236,8 @@ if [[ " $phases " == *" swarm "* ]]; then
     return $bad
   }
   check "swarm: only the proxy publishes ports (Prometheus and Grafana stay private)" published
-  through_proxy "com.docker.swarm.service.name=$(svc realtime)" swarm
+  sproxy="com.docker.swarm.service.name=$(svc proxy)"
+  through_proxy "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" swarm
 
   rolling_update() {
     local s
@@ -242,7 +252,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   scale_up_down() {
     "$DOCKER" service scale --detach=false "$(svc realtime)=5" >/dev/null || return 1
     until_ok 60 running realtime 5 || return 1
-    tsx infra/topology/sockets.ts "$web" "com.docker.swarm.service.name=$(svc realtime)" 40 | tee "$work/scale.json" || return 1
+    tsx infra/topology/sockets.ts "$web" "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" 40 | tee "$work/scale.json" || return 1
     "$DOCKER" service scale --detach=false "$(svc realtime)=2" >/dev/null || return 1
   }
   check "swarm: realtime scaled 3 -> 5 -> 2 under live load, new replicas take sockets" \
