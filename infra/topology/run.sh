@@ -128,15 +128,30 @@ replay_to() {
   return $status
 }
 
+# A form post from an origin other than PUBLIC_ORIGIN: 403, and a web replica logs both origins.
+origin_mismatch_logged() { # origin_mismatch_logged <web-label>
+  local since status
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Origin: http://wrong.example' \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data 'username=x&password=y' "$web/login")
+  [ "$status" = 403 ] || { echo "answered $status"; return 1; }
+  sleep 1
+  local id
+  for id in $("$DOCKER" ps -q --filter "label=$1"); do "$DOCKER" logs --since "$since" "$id" 2>&1; done |
+    grep 'origin mismatch' | grep "\"expected\":\"$PUBLIC_ORIGIN\"" | grep -q '"received":"http://wrong.example"'
+}
+
 # The checks every deployment gets through its proxy.
-through_proxy() { # through_proxy <realtime-label> <proxy-label> <name prefix>
-  local label=$1 proxy=$2 p=$3
+through_proxy() { # through_proxy <realtime-label> <proxy-label> <name prefix> <web-label>
+  local label=$1 proxy=$2 p=$3 web_label=$4
   check "$p: simulator contract through the proxy" \
     env CONTRACT_API_URL="$api" npx vitest run api/src/simulator-api.contract.test.ts
   check "$p: a 1,000-action replay through the proxy, 0 errors" replay_to "$work/replay.json"
   figure "$p replay: $(cat "$work/replay.json")"
   check "$p: Playwright live specs through the proxy" \
     env E2E_BASE_URL="$web" E2E_API_URL="$api" npx playwright test -c infra/topology/playwright.config.ts
+  check "$p: a form post from another origin is refused and logged with both origins" \
+    origin_mismatch_logged "$web_label"
   check "$p: browsers on every realtime replica (each holds sockets)" \
     tsx infra/topology/sockets.ts "$web" "$label" "$proxy" 30
 }
@@ -181,7 +196,7 @@ if [[ " $phases " == *" compose "* ]]; then
   figure "compose up until healthy: $((SECONDS - start)) s"
   until_ok 60 http_ok "$web/public"
   cproxy="com.docker.compose.service=proxy"
-  through_proxy "com.docker.compose.service=realtime" "$cproxy" compose
+  through_proxy "com.docker.compose.service=realtime" "$cproxy" compose "com.docker.compose.service=web"
 
   log "compose: scale realtime 3 -> 5"
   compose_up --scale realtime=5 --no-recreate realtime
@@ -237,7 +252,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   check "swarm: only the proxy publishes ports (Prometheus and Grafana stay private)" published
   sproxy="com.docker.swarm.service.name=$(svc proxy)"
-  through_proxy "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" swarm
+  through_proxy "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" swarm "com.docker.swarm.service.name=$(svc web)"
 
   rolling_update() {
     local s
