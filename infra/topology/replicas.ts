@@ -9,9 +9,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const DOCKER = process.env.DOCKER ?? 'docker';
 
-/** Running container ids carrying a label, e.g. com.docker.swarm.service.name=minitwit_realtime. */
-export async function containersWith(label: string): Promise<string[]> {
-  const { stdout } = await run(DOCKER, ['ps', '-q', '--filter', `label=${label}`, '--filter', 'status=running']);
+/** Running container ids carrying every one of the labels (comma-separated), e.g. com.docker.swarm.service.name=minitwit_realtime. */
+export async function containersWith(labels: string): Promise<string[]> {
+  const filters = labels.split(',').flatMap((label) => ['--filter', `label=${label}`]);
+  const { stdout } = await run(DOCKER, ['ps', '-q', ...filters, '--filter', 'status=running']);
   return stdout.split('\n').filter(Boolean);
 }
 

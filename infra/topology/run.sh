@@ -17,7 +17,9 @@
 # Docker, docker-compose or Chromium is missing.
 # Environment: TOPOLOGY_PHASES="compose swarm" (default both);
 # NGINX_CONF=<file> runs the compose phase against another proxy config (to
-# show that the old one fails these checks).
+# show that the old one fails these checks); TOPOLOGY_ONLY_PROXY_CHECKS=1 then
+# skips the contract, replay and browser checks; TOPOLOGY_PROJECT and the
+# *_PORT variables let a second run use other names and ports.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -35,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 phases=${TOPOLOGY_PHASES:-compose swarm}
-project=minitwit-topology
+project=${TOPOLOGY_PROJECT:-minitwit-topology}
 stack=minitwit-topology
 work=$(mktemp -d /tmp/minitwit-topology.XXXXXX)
 passed=0
@@ -58,7 +60,8 @@ figure() { figures+=("$*"); printf 'FIGURE %s\n' "$*"; }
 export POSTGRES_PASSWORD="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export SIMULATOR_CREDENTIALS='simulator:super_safe!'
 export GRAFANA_ADMIN_PASSWORD="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export PROXY_HTTP_PORT=18080 PROXY_API_PORT=15001 PROMETHEUS_PORT=19090 GRAFANA_PORT=13001
+export PROXY_HTTP_PORT=${PROXY_HTTP_PORT:-18080} PROXY_API_PORT=${PROXY_API_PORT:-15001}
+export PROMETHEUS_PORT=${PROMETHEUS_PORT:-19090} GRAFANA_PORT=${GRAFANA_PORT:-13001}
 export PUBLIC_ORIGIN="http://127.0.0.1:$PROXY_HTTP_PORT"
 web="http://127.0.0.1:$PROXY_HTTP_PORT"
 api="http://127.0.0.1:$PROXY_API_PORT"
@@ -67,7 +70,7 @@ compose=(docker-compose -p "$project" -f docker-compose.yml)
 teardown() {
   log "teardown"
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
-  if "$DOCKER" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null | grep -q active; then
+  if [[ " $phases " == *" swarm "* ]] && "$DOCKER" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null | grep -q active; then
     "$DOCKER" stack rm "$stack" >/dev/null 2>&1
     for _ in $(seq 1 60); do
       [ -z "$("$DOCKER" ps -aq --filter "label=com.docker.stack.namespace=$stack")" ] && break
@@ -137,7 +140,10 @@ origin_mismatch_logged() { # origin_mismatch_logged <web-label>
   [ "$status" = 403 ] || { echo "answered $status"; return 1; }
   sleep 1
   local id
-  for id in $("$DOCKER" ps -q --filter "label=$1"); do "$DOCKER" logs --since "$since" "$id" 2>&1; done |
+  local filters=() l
+  IFS=, read -ra l <<<"$1"
+  for x in "${l[@]}"; do filters+=(--filter "label=$x"); done
+  for id in $("$DOCKER" ps -q "${filters[@]}"); do "$DOCKER" logs --since "$since" "$id" 2>&1; done |
     grep 'origin mismatch' | grep "\"expected\":\"$PUBLIC_ORIGIN\"" | grep -q '"received":"http://wrong.example"'
 }
 
@@ -195,15 +201,17 @@ if [[ " $phases " == *" compose "* ]]; then
   pass "compose: the topology comes up healthy (all but Grafana)"
   figure "compose up until healthy: $((SECONDS - start)) s"
   until_ok 60 http_ok "$web/public"
-  cproxy="com.docker.compose.service=proxy"
-  through_proxy "com.docker.compose.service=realtime" "$cproxy" compose "com.docker.compose.service=web"
+  cp="com.docker.compose.project=$project"
+  cproxy="$cp,com.docker.compose.service=proxy"
+  [ -n "${TOPOLOGY_ONLY_PROXY_CHECKS:-}" ] ||
+    through_proxy "$cp,com.docker.compose.service=realtime" "$cproxy" compose "$cp,com.docker.compose.service=web"
 
   log "compose: scale realtime 3 -> 5"
   compose_up --scale realtime=5 --no-recreate realtime
   five_healthy() { [ "$("$DOCKER" ps -q --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=realtime --filter health=healthy | wc -l)" -eq 5 ]; }
   until_ok 120 five_healthy
   check "compose: after scaling realtime 3 -> 5, every replica takes new sockets" \
-    tsx infra/topology/sockets.ts "$web" "com.docker.compose.service=realtime" "$cproxy" 40
+    tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 40
 
   check "compose: Grafana's provisioning matches the topology's Prometheus" \
     tsx infra/topology/grafana-provisioning.ts "http://127.0.0.1:$PROMETHEUS_PORT"
@@ -214,7 +222,7 @@ if [[ " $phases " == *" compose "* ]]; then
   check "compose: the proxy starts and serves pages with realtime down" until_ok 30 http_ok "$web/public"
   "${compose[@]}" start realtime >/dev/null 2>&1
   check "compose: live again once realtime is back, no proxy restart" \
-    until_ok 120 tsx infra/topology/sockets.ts "$web" "com.docker.compose.service=realtime" "$cproxy" 20
+    until_ok 120 tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 20
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
 fi
 
