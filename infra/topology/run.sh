@@ -87,6 +87,7 @@ teardown() {
   echo "teardown: no containers, networks or volumes of the tests left; swarm left"
 }
 trap 'teardown; trap - EXIT' EXIT
+trap 'exit 1' TERM INT
 
 # until <seconds> <command…>: retries the command every second until it succeeds.
 until_ok() {
@@ -242,7 +243,7 @@ if [[ " $phases " == *" swarm "* ]]; then
     [ "$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc "$1")" --filter health=healthy | wc -l)" -eq "$2" ]
   }
   all_running() { running web 2 && running api 2 && running realtime 3; }
-  check "swarm: every service running and healthy" until_ok 300 all_running
+  check "swarm: every service running and healthy" until_ok 600 all_running
   check "swarm: the proxy answers" until_ok 60 http_ok "$web/public"
   figure "stack deploy until healthy: $((SECONDS - start)) s"
   published() {
