@@ -8,8 +8,14 @@ const NOT_AUTHORIZED = { status: 403, error_msg: 'You are not authorized to use 
 const auth = { Authorization: SIMULATOR_AUTH };
 const enc = encodeURIComponent;
 
-describe.each(availableBackends())('simulator API contract on %s PostgreSQL', (backend) => {
-  let server: ApiUnderTest;
+/** Set by the topology tests (infra/topology/run.sh): the same contract through a deployment's proxy. */
+const deployedUrl = process.env.CONTRACT_API_URL;
+const targets = deployedUrl ? (['deployed'] as const) : availableBackends();
+if (deployedUrl)
+  console.warn('SKIPPED: the NUL-name contract test through a proxy — nginx answers 400 to %00 in a path');
+
+describe.each(targets)('simulator API contract on %s PostgreSQL', (backend) => {
+  let server: Pick<ApiUnderTest, 'url' | 'stop'>;
   const openApi = new OpenApiChecker();
 
   /** Sends one request and holds the answer to the OpenAPI document. */
@@ -34,7 +40,10 @@ describe.each(availableBackends())('simulator API contract on %s PostgreSQL', (b
     ((await get(`/fllws/${enc(username)}?no=1000`)).json as { follows: string[] }).follows;
 
   beforeAll(async () => {
-    server = await startApiUnderTest(backend);
+    server =
+      backend === 'deployed' && deployedUrl
+        ? { url: deployedUrl, stop: () => Promise.resolve() }
+        : await startApiUnderTest(backend === 'deployed' ? 'embedded' : backend);
   });
   afterAll(async () => {
     await server?.stop();
@@ -194,7 +203,8 @@ describe.each(availableBackends())('simulator API contract on %s PostgreSQL', (b
       expect((await messagesOf('alice'))[0]?.content).toBe('typed loosely');
     });
 
-    it('answers 404, not 500, for names no user can have (NUL), recording latest', async () => {
+    // Through the proxy nginx refuses any path with %00 (400, API error shape) before the API sees it.
+    it.skipIf(deployedUrl)('answers 404, not 500, for names no user can have (NUL), recording latest', async () => {
       expect((await get('/msgs/a%00b?latest=55')).status).toBe(404);
       expect(await latest()).toBe(55);
       expect((await get('/fllws/a%00b')).status).toBe(404);

@@ -38,16 +38,52 @@ describe.skipIf(!existsSync(COMPOSE))('docker-compose.yml', () => {
   it('refuses to start without its secrets rather than using defaults', async () => {
     await expect(compose(['config', '-q'], {})).rejects.toThrow(/set POSTGRES_PASSWORD/);
   });
+
+  it('gives web, api and realtime healthchecks, and keeps Prometheus and Grafana on loopback', async () => {
+    const config = (await compose(['config'], SECRETS)).stdout;
+    for (const port of ['3000', '5001', '5002'])
+      expect(config).toContain(`- /app/infra/docker/healthcheck.sh\n      - '${port}'`);
+    expect(config).toMatch(/published: 9090\s+target: 9090|127\.0\.0\.1:9090:9090/);
+    expect(config).not.toMatch(/- 0\.0\.0\.0:(9090|3001)/);
+  });
+});
+
+describe.skipIf(!existsSync(COMPOSE))('docker-stack.yml', () => {
+  it('is a valid compose file whose only published ports are the proxy’s, in host mode', async () => {
+    const { stdout } = await run(COMPOSE, ['-f', join(root, 'docker-stack.yml'), 'config'], {
+      env: { PATH: process.env.PATH, PUBLIC_ORIGIN: 'http://127.0.0.1:8080' },
+    });
+    const published = [...stdout.matchAll(/^ {2}(\w+):[\s\S]*?(?=^ {2}\w+:|^\S)/gm)]
+      .filter(([block]) => /\n {4}ports:/.test(block))
+      .map(([, name]) => name);
+    expect(published).toEqual(['proxy']);
+    expect(stdout).toMatch(/mode: host/);
+    expect(stdout).not.toMatch(/depends_on/);
+  });
 });
 
 describe.skipIf(!existsSync(NGINX))('the proxy config', () => {
-  it('passes nginx -t (with the replica names pointed at this machine)', async () => {
+  it('resolves the replicas at request time: no upstream block, every proxy_pass through a variable', async () => {
+    const config = (await readFile(join(root, 'infra/nginx/nginx.conf'), 'utf8')).replace(/#.*$/gm, '');
+    expect(config).toMatch(/resolver 127\.0\.0\.11 valid=1s/);
+    expect(config).not.toMatch(/^\s*upstream /m);
+    const passes = [...config.matchAll(/proxy_pass ([^;]+);/g)].map(([, target]) => target);
+    expect(passes.length).toBeGreaterThan(0);
+    for (const target of passes) expect(target).toMatch(/^http:\/\/\$\w+_backend$/);
+    for (const file of ['backends.conf', 'backends.swarm.conf']) {
+      const names = await readFile(join(root, 'infra/nginx', file), 'utf8');
+      for (const service of ['web', 'api', 'realtime']) expect(names).toMatch(new RegExp(`\\$${service}_backend`));
+    }
+  });
+
+  it('passes nginx -t', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'minitwit-nginx-'));
     try {
       // The test runner has no terminal for /dev/stdout: log to a file in the prefix instead.
       const config = (await readFile(join(root, 'infra/nginx/nginx.conf'), 'utf8'))
-        .replace(/server (web|api|realtime):/g, 'server 127.0.0.1:')
-        .replace('access_log /dev/stdout json;', 'access_log access.log json;');
+        .replace('/etc/nginx/minitwit-backends.conf', join(root, 'infra/nginx/backends.conf'))
+        .replace('access_log /dev/stdout json;', 'access_log access.log json;')
+        .replace('error_log stderr warn;', '');
       await writeFile(join(dir, 'nginx.conf'), config);
       const { stderr } = await run(NGINX, [
         '-t',

@@ -4,6 +4,7 @@ import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
 import { healthResponse, metricsResponse, observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
+import { refuseCrossSiteForm } from '$lib/server/origin-check';
 import { closePublisher, startPublisher } from '$lib/server/publisher';
 import {
   UNAVAILABLE_MESSAGE,
@@ -44,6 +45,9 @@ export const handle: Handle = async ({ event, resolve }) => {
   // Operator endpoints, answered before sessions and pages (the proxy keeps them internal).
   if (event.request.method === 'GET' && event.url.pathname === '/healthz') return healthResponse();
   if (event.request.method === 'GET' && event.url.pathname === '/metrics') return metricsResponse();
+  // SvelteKit's own check is off (svelte.config.js): this one logs why it refuses.
+  const refused = refuseCrossSiteForm(event.request, event.url, logger);
+  if (refused) return refused;
   const started = performance.now();
   // The proxy's id when it sent a sane one, so one request has one id across proxy and app logs.
   const forwarded = event.request.headers.get('x-request-id');

@@ -66,6 +66,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     // Websocket only: behind a proxy with several servers, long-polling would need sticky sessions.
     transports: ['websocket'],
     serveClient: false,
+    // A server that vanishes without closing its sockets (host lost, container frozen) is noticed by
+    // its browsers when a ping is overdue: pingInterval + pingTimeout, 6 s instead of the default 45 s,
+    // so with the client's reconnect delay its pages are live on another server within 10 s. Cost:
+    // one ~2-byte frame each way per socket every 3 s (docs/decisions.md, "Socket.IO heartbeat").
+    pingInterval: 3_000,
+    pingTimeout: 3_000,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
 

@@ -1,0 +1,9 @@
+#!/bin/bash
+# The container healthcheck of web, api and realtime: GET /healthz on the
+# given port answers 200. Plain bash (/dev/tcp), not node: a check runs every
+# few seconds in every replica, and Docker does not kill a check that times
+# out, so a heavy one piles up on a loaded host. Usage: healthcheck.sh <port>
+exec 3<>"/dev/tcp/127.0.0.1/${1:?port}" || exit 1
+printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+read -r -t 3 status <&3 || exit 1
+[[ $status == *' 200 '* ]]

@@ -1,0 +1,154 @@
+/**
+ * Live load for the topology tests (infra/topology/run.sh): while the
+ * deployment is changed under it (rolling update, scaling, a killed or
+ * frozen replica), posts through the proxy's simulator API at a steady rate
+ * and watches the author's page in real browsers. When the stop file
+ * appears it checks, and prints one JSON line of figures:
+ *   - failed simulator requests (not 204, or slower than the simulator's 0.3 s)
+ *   - acknowledged writes missing from the database (asked through the API)
+ *   - per page: acknowledged messages never shown live (gaps) and shown twice
+ *   - the slowest API request, and the longest a message took to show on a
+ *     page (a page whose server died shows it only once it is live again)
+ * Exits 1 when any of those is non-zero or over its limit.
+ * Usage: tsx infra/topology/live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages]
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Page } from '@playwright/test';
+
+const [webUrl, apiUrl, stopFile, rateArg = '10', pagesArg = '4'] = process.argv.slice(2);
+if (!webUrl || !apiUrl || !stopFile) {
+  process.stderr.write('usage: live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages]\n');
+  process.exit(2);
+}
+const rate = Number(rateArg);
+const pageCount = Number(pagesArg);
+/** The simulator's own timeout. */
+const SIMULATOR_TIMEOUT_MS = 300;
+/** How late a message may show on a page: a page whose server vanished must be live again within this. */
+const LIVE_AGAIN_LIMIT_MS = 10_000;
+const AUTH = { Authorization: `Basic ${Buffer.from('simulator:super_safe!').toString('base64')}` };
+
+interface Sent {
+  text: string;
+  sentAt: number;
+  status: number;
+  ms: number;
+}
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${apiUrl}${path}`, {
+    ...init,
+    headers: { 'Content-Type': 'application/json', Connection: 'close', ...AUTH, ...init.headers },
+    signal: AbortSignal.timeout(5_000),
+  });
+}
+
+/**
+ * Runs in the page before its own scripts: records every timeline item the
+ * page adds, with the time it appeared (plain JavaScript: it runs in the browser).
+ */
+const WATCHER = `
+  window.__seen = [];
+  new MutationObserver((records) => {
+    for (const record of records)
+      for (const node of record.addedNodes) {
+        if (!(node instanceof HTMLElement)) continue;
+        for (const item of node.matches('li') ? [node] : node.querySelectorAll('li'))
+          window.__seen.push({ text: item.querySelector('.text')?.textContent ?? '', at: Date.now() });
+      }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+type Seen = { text: string; at: number }[];
+const seenOn = async (page: Page) => (await page.evaluate('window.__seen')) as Seen;
+
+async function watch(page: Page, author: string): Promise<void> {
+  await page.addInitScript({ content: WATCHER });
+  await page.goto(`${webUrl}/${encodeURIComponent(author)}`);
+  await page.locator('.live-status', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
+}
+
+const author = `load${Date.now().toString(36)}`;
+const registered = await api('/register', {
+  method: 'POST',
+  body: JSON.stringify({ username: author, email: `${author}@example.com`, pwd: 'load-password' }),
+});
+if (registered.status !== 204) throw new Error(`register ${author}: ${registered.status}`);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+const pages: Page[] = [];
+for (let n = 0; n < pageCount; n++) {
+  // One context per page: separate connections, as separate people.
+  const page = await (await browser.newContext()).newPage();
+  await watch(page, author);
+  pages.push(page);
+}
+process.stderr.write(`live-load: ${pageCount} pages live on ${author}; posting ${rate}/s until ${stopFile} exists\n`);
+
+const sent: Sent[] = [];
+let seq = 0;
+const started = Date.now();
+while (!existsSync(stopFile)) {
+  const due = started + (seq * 1000) / rate;
+  if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+  const text = `m${++seq}`;
+  const sentAt = Date.now();
+  let status = 0;
+  try {
+    status = (await api(`/msgs/${author}`, { method: 'POST', body: JSON.stringify({ content: text }) })).status;
+  } catch {
+    status = 0;
+  }
+  sent.push({ text, sentAt, status, ms: Date.now() - sentAt });
+}
+
+const acked = sent.filter((s) => s.status === 204);
+// Let the last messages arrive (and any page that is reconnecting catch up) before judging.
+const settleUntil = Date.now() + LIVE_AGAIN_LIMIT_MS + 5_000;
+for (const page of pages) {
+  const last = acked.at(-1)?.text;
+  while (last && Date.now() < settleUntil && !(await seenOn(page)).some((s) => s.text === last)) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const pageReports = [];
+let slowestDeliveryMs = 0;
+for (const page of pages) {
+  const seen = await seenOn(page);
+  const counts = new Map<string, number>();
+  for (const { text } of seen) counts.set(text, (counts.get(text) ?? 0) + 1);
+  const missing = acked.filter((s) => !counts.has(s.text)).map((s) => s.text);
+  const duplicated = [...counts].filter(([text, n]) => n > 1 && text.startsWith('m')).map(([text]) => text);
+  for (const s of acked) {
+    const shown = seen.find((x) => x.text === s.text);
+    if (shown) slowestDeliveryMs = Math.max(slowestDeliveryMs, shown.at - s.sentAt);
+  }
+  pageReports.push({ missing: missing.length, duplicated: duplicated.length, firstMissing: missing.slice(0, 5) });
+}
+
+const stored = await api(`/msgs/${author}?no=1000000`);
+const storedTexts = new Set(((await stored.json()) as { content: string }[]).map((m) => m.content));
+const lost = acked.filter((s) => !storedTexts.has(s.text)).length;
+const failed = sent.filter((s) => s.status !== 204 || s.ms > SIMULATOR_TIMEOUT_MS);
+const report = {
+  requests: sent.length,
+  failed: failed.length,
+  failedSample: failed.slice(0, 5).map(({ text, status, ms }) => ({ text, status, ms })),
+  slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),
+  acknowledged: acked.length,
+  lost,
+  pages: pageReports,
+  slowestDeliveryMs,
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);
+await browser.close();
+const ok =
+  report.failed === 0 &&
+  lost === 0 &&
+  pageReports.every((p) => p.missing === 0 && p.duplicated === 0) &&
+  slowestDeliveryMs <= LIVE_AGAIN_LIMIT_MS;
+process.exit(ok ? 0 : 1);

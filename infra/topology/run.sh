@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# Topology tests on a real Docker engine (issue 8, issue 12 items 2-4):
+#   1. images: the local base images (build-base-images.sh) and MiniTwit's own, timed
+#   2. docker-compose: the topology up and healthy; through its proxy the
+#      simulator contract, a replay and the Playwright live specs; realtime
+#      scaled 3 -> 5 with every new replica taking sockets; nginx starting with
+#      a backend missing; Grafana's provisioning checked against the real Prometheus
+#   3. Docker Swarm: the stack deployed, only the proxy publishing ports, the
+#      same checks through its proxy, then under live load (steady simulator
+#      posts, browsers watching): a rolling update of api, web and realtime;
+#      realtime scaled 3 -> 5 -> 2; a realtime replica killed and one frozen;
+#      an api replica killed. Each must leave 0 failed requests, 0 lost
+#      writes, no gap or duplicate on any page, every page live within 10 s.
+#   4. everything torn down (stack, swarm, containers, networks, volumes);
+#      images stay cached for the next run.
+# Ends with "N passed, N failed"; exits 1 on any failure. Skips loudly where
+# Docker, docker-compose or Chromium is missing.
+# Environment: TOPOLOGY_PHASES="compose swarm" (default both);
+# NGINX_CONF=<file> runs the compose phase against another proxy config (to
+# show that the old one fails these checks); TOPOLOGY_ONLY_PROXY_CHECKS=1 then
+# skips the contract, replay and browser checks; TOPOLOGY_PROJECT and the
+# *_PORT variables let a second run use other names and ports.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+# shellcheck source=../docker/lib.sh
+. infra/docker/lib.sh
+
+missing=()
+command -v dockerd >/dev/null || missing+=("dockerd (apt-get install docker.io)")
+command -v docker-compose >/dev/null || missing+=("docker-compose (apt-get install docker-compose)")
+command -v debootstrap >/dev/null || missing+=("debootstrap")
+[ -x /usr/bin/chromium ] || missing+=("chromium")
+if [ ${#missing[@]} -gt 0 ]; then
+  printf '\n%s\nSKIPPED: topology tests on Docker — missing: %s\n%s\n' "$(printf '=%.0s' {1..72})" "${missing[*]}" "$(printf '=%.0s' {1..72})"
+  exit 0
+fi
+
+phases=${TOPOLOGY_PHASES:-compose swarm}
+project=${TOPOLOGY_PROJECT:-minitwit-topology}
+stack=minitwit-topology
+work=$(mktemp -d /tmp/minitwit-topology.XXXXXX)
+passed=0
+failed=0
+figures=()
+log() { printf '\n== [topology %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$1"; }
+fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; }
+# check <name> <command…>: runs it, output to the log, counts the result.
+check() {
+  local name=$1
+  shift
+  log "$name"
+  if "$@"; then pass "$name"; else fail "$name"; fi
+}
+figure() { figures+=("$*"); printf 'FIGURE %s\n' "$*"; }
+
+# Test-only values, fresh each run. The simulator's credentials are the
+# course's published pair: the contract tests and e2e specs use them.
+export POSTGRES_PASSWORD="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export SIMULATOR_CREDENTIALS='simulator:super_safe!'
+export GRAFANA_ADMIN_PASSWORD="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export PROXY_HTTP_PORT=${PROXY_HTTP_PORT:-18080} PROXY_API_PORT=${PROXY_API_PORT:-15001}
+export PROMETHEUS_PORT=${PROMETHEUS_PORT:-19090} GRAFANA_PORT=${GRAFANA_PORT:-13001}
+export PUBLIC_ORIGIN="http://127.0.0.1:$PROXY_HTTP_PORT"
+web="http://127.0.0.1:$PROXY_HTTP_PORT"
+api="http://127.0.0.1:$PROXY_API_PORT"
+compose=(docker-compose -p "$project" -f docker-compose.yml)
+
+teardown() {
+  log "teardown"
+  "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
+  if [[ " $phases " == *" swarm "* ]] && "$DOCKER" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null | grep -q active; then
+    "$DOCKER" stack rm "$stack" >/dev/null 2>&1
+    for _ in $(seq 1 60); do
+      [ -z "$("$DOCKER" ps -aq --filter "label=com.docker.stack.namespace=$stack")" ] && break
+      sleep 1
+    done
+    "$DOCKER" swarm leave --force >/dev/null 2>&1
+  fi
+  "$DOCKER" volume ls -q | grep -E "^(${project}|${stack})_" | xargs -r "$DOCKER" volume rm >/dev/null 2>&1
+  "$DOCKER" network ls -q --filter "name=${project}_" | xargs -r "$DOCKER" network rm >/dev/null 2>&1
+  rm -rf "$work"
+  local left
+  left=$("$DOCKER" ps -aq --filter "label=com.docker.compose.project=$project"; "$DOCKER" ps -aq --filter "label=com.docker.stack.namespace=$stack")
+  if [ -n "$left" ]; then echo "teardown: containers left: $left"; return 1; fi
+  echo "teardown: no containers, networks or volumes of the tests left; swarm left"
+}
+trap 'teardown; trap - EXIT' EXIT
+trap 'exit 1' TERM INT
+
+# until <seconds> <command…>: retries the command every second until it succeeds.
+until_ok() {
+  local deadline=$((SECONDS + $1))
+  shift
+  while ! "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 1
+  done
+}
+http_ok() { node -e "fetch(process.argv[1], {signal: AbortSignal.timeout(3000)}).then((r) => process.exit(r.status === Number(process.argv[2] || 200) ? 0 : 1), () => process.exit(1))" "$@"; }
+tsx() { node --import tsx "$@"; }
+
+# --- 1. images
+log "dockerd"
+ensure_dockerd || exit 1
+log "base images"
+start=$SECONDS
+eval "$(infra/docker/build-base-images.sh)" || { echo "base images failed"; exit 1; }
+figure "base images: $((SECONDS - start)) s"
+log "MiniTwit image"
+start=$SECONDS
+if ! "$DOCKER" build -q --pull=false --build-arg "NODE_IMAGE=$NODE_IMAGE" -t minitwit:topology-1 \
+  -f infra/docker/Dockerfile . >"$work/build.log" 2>&1; then
+  cat "$work/build.log"
+  fail "the MiniTwit image builds"
+  exit 1
+fi
+pass "the MiniTwit image builds"
+figure "MiniTwit image: $((SECONDS - start)) s"
+# The "new version" for the rolling update: the same build under another image id.
+printf 'FROM minitwit:topology-1\nLABEL minitwit.topology.revision=2\n' |
+  "$DOCKER" build -q --pull=false -t minitwit:topology-2 - >/dev/null
+export MINITWIT_IMAGE=minitwit:topology-1 GRAFANA_REPLICAS=0
+
+proxy_conf=${NGINX_CONF:-infra/nginx/nginx.conf}
+
+replay_to() {
+  tsx infra/topology/replay.ts "$api" 1000 >"$1"
+  local status=$?
+  cat "$1"
+  return $status
+}
+
+# A form post from an origin other than PUBLIC_ORIGIN: 403, and a web replica logs both origins.
+origin_mismatch_logged() { # origin_mismatch_logged <web-label>
+  local since status
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Origin: http://wrong.example' \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data 'username=x&password=y' "$web/login")
+  [ "$status" = 403 ] || { echo "answered $status"; return 1; }
+  sleep 1
+  local id
+  local filters=() l
+  IFS=, read -ra l <<<"$1"
+  for x in "${l[@]}"; do filters+=(--filter "label=$x"); done
+  for id in $("$DOCKER" ps -q "${filters[@]}"); do "$DOCKER" logs --since "$since" "$id" 2>&1; done |
+    grep 'origin mismatch' | grep "\"expected\":\"$PUBLIC_ORIGIN\"" | grep -q '"received":"http://wrong.example"'
+}
+
+# The checks every deployment gets through its proxy.
+through_proxy() { # through_proxy <realtime-label> <proxy-label> <name prefix> <web-label>
+  local label=$1 proxy=$2 p=$3 web_label=$4
+  check "$p: simulator contract through the proxy" \
+    env CONTRACT_API_URL="$api" npx vitest run api/src/simulator-api.contract.test.ts
+  check "$p: a 1,000-action replay through the proxy, 0 errors" replay_to "$work/replay.json"
+  figure "$p replay: $(cat "$work/replay.json")"
+  check "$p: Playwright live specs through the proxy" \
+    env E2E_BASE_URL="$web" E2E_API_URL="$api" npx playwright test -c infra/topology/playwright.config.ts
+  check "$p: a form post from another origin is refused and logged with both origins" \
+    origin_mismatch_logged "$web_label"
+  check "$p: browsers on every realtime replica (each holds sockets)" \
+    tsx infra/topology/sockets.ts "$web" "$label" "$proxy" 30
+}
+
+# live_load_during <name> <command…>: the command runs while live-load.ts posts and browsers watch.
+live_load_during() {
+  local name=$1
+  shift
+  local stop="$work/stop-$RANDOM"
+  tsx infra/topology/live-load.ts "$web" "$api" "$stop" 10 4 >"$work/load.json" 2>"$work/load.err" &
+  local loader=$!
+  # Wait until its pages are live (it says so) before changing anything.
+  until_ok 90 grep -q 'pages live' "$work/load.err"
+  sleep 3
+  local changed=0
+  "$@" || changed=1
+  sleep 3
+  touch "$stop"
+  wait "$loader"
+  local status=$?
+  cat "$work/load.err" | tail -3
+  figure "$name: $(cat "$work/load.json")"
+  [ $changed -eq 0 ] && [ $status -eq 0 ]
+}
+
+# --- 2. docker-compose
+if [[ " $phases " == *" compose "* ]]; then
+  log "compose: up"
+  cp "$proxy_conf" "$work/nginx.conf"
+  # The proxy config under test (NGINX_CONF), mounted where compose mounts it.
+  printf "version: '3.8'\nservices:\n  proxy:\n    volumes:\n      - %s:/etc/nginx/nginx.conf:ro\n" \
+    "$work/nginx.conf" >"$work/proxy-conf.yml"
+  compose_up() { "${compose[@]}" -f "$work/proxy-conf.yml" up -d --no-build "$@"; }
+  start=$SECONDS
+  if ! compose_up proxy web api realtime postgres redis prometheus; then
+    fail "compose: the topology comes up healthy (all but Grafana)"
+    "${compose[@]}" ps
+    "${compose[@]}" logs --tail=30
+    exit 1
+  fi
+  pass "compose: the topology comes up healthy (all but Grafana)"
+  figure "compose up until healthy: $((SECONDS - start)) s"
+  until_ok 60 http_ok "$web/public"
+  cp="com.docker.compose.project=$project"
+  cproxy="$cp,com.docker.compose.service=proxy"
+  [ -n "${TOPOLOGY_ONLY_PROXY_CHECKS:-}" ] ||
+    through_proxy "$cp,com.docker.compose.service=realtime" "$cproxy" compose "$cp,com.docker.compose.service=web"
+
+  log "compose: scale realtime 3 -> 5"
+  compose_up --scale realtime=5 --no-recreate realtime
+  five_healthy() { [ "$("$DOCKER" ps -q --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=realtime --filter health=healthy | wc -l)" -eq 5 ]; }
+  until_ok 120 five_healthy
+  check "compose: after scaling realtime 3 -> 5, every replica takes new sockets" \
+    tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 40
+
+  check "compose: Grafana's provisioning matches the topology's Prometheus" \
+    tsx infra/topology/grafana-provisioning.ts "http://127.0.0.1:$PROMETHEUS_PORT"
+
+  log "compose: nginx restarted while realtime has no container"
+  "${compose[@]}" stop realtime >/dev/null 2>&1
+  "${compose[@]}" restart proxy >/dev/null 2>&1
+  check "compose: the proxy starts and serves pages with realtime down" until_ok 30 http_ok "$web/public"
+  "${compose[@]}" start realtime >/dev/null 2>&1
+  check "compose: live again once realtime is back, no proxy restart" \
+    until_ok 120 tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 20
+  "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
+fi
+
+# --- 3. Docker Swarm
+if [[ " $phases " == *" swarm "* ]]; then
+  log "swarm: init and stack deploy"
+  "$DOCKER" swarm init --advertise-addr 127.0.0.1 >/dev/null 2>&1 || "$DOCKER" swarm init >/dev/null
+  "$DOCKER" node update --label-add minitwit.postgres=true "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
+  printf '%s' "$POSTGRES_PASSWORD" | "$DOCKER" secret create minitwit_postgres_password - >/dev/null
+  printf '%s' "$SIMULATOR_CREDENTIALS" | "$DOCKER" secret create minitwit_simulator_credentials - >/dev/null
+  printf '%s' "$GRAFANA_ADMIN_PASSWORD" | "$DOCKER" secret create minitwit_grafana_admin_password - >/dev/null
+  start=$SECONDS
+  check "swarm: docker stack deploy accepts the stack file" \
+    "$DOCKER" stack deploy --resolve-image never -c docker-stack.yml "$stack"
+  svc() { echo "${stack}_$1"; }
+  running() { # running <service> <n>: n tasks running and healthy
+    [ "$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc "$1")" --filter health=healthy | wc -l)" -eq "$2" ]
+  }
+  all_running() { running web 2 && running api 2 && running realtime 3; }
+  check "swarm: every service running and healthy" until_ok 600 all_running
+  check "swarm: the proxy answers" until_ok 60 http_ok "$web/public"
+  figure "stack deploy until healthy: $((SECONDS - start)) s"
+  published() {
+    local s ports bad=0
+    for s in $("$DOCKER" stack services "$stack" --format '{{.Name}}'); do
+      ports=$("$DOCKER" service inspect "$s" --format '{{json .Endpoint.Ports}}')
+      if [ "$s" = "$(svc proxy)" ]; then
+        [ "$ports" != "null" ] && [ "$ports" != "[]" ] || { echo "$s publishes nothing"; bad=1; }
+      elif [ "$ports" != "null" ] && [ "$ports" != "[]" ]; then
+        echo "$s publishes $ports"
+        bad=1
+      fi
+    done
+    return $bad
+  }
+  check "swarm: only the proxy publishes ports (Prometheus and Grafana stay private)" published
+  sproxy="com.docker.swarm.service.name=$(svc proxy)"
+  through_proxy "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" swarm "com.docker.swarm.service.name=$(svc web)"
+
+  rolling_update() {
+    local s
+    for s in api web realtime; do
+      "$DOCKER" service update --detach=false --quiet --image minitwit:topology-2 "$(svc "$s")" || return 1
+      [ "$("$DOCKER" service inspect "$(svc "$s")" --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}')" = minitwit:topology-2 ] || return 1
+    done
+  }
+  check "swarm: rolling update of api, web, realtime under live load" \
+    live_load_during "rolling update" rolling_update
+
+  scale_up_down() {
+    "$DOCKER" service scale --detach=false "$(svc realtime)=5" >/dev/null || return 1
+    until_ok 60 running realtime 5 || return 1
+    tsx infra/topology/sockets.ts "$web" "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" 40 | tee "$work/scale.json" || return 1
+    "$DOCKER" service scale --detach=false "$(svc realtime)=2" >/dev/null || return 1
+  }
+  check "swarm: realtime scaled 3 -> 5 -> 2 under live load, new replicas take sockets" \
+    live_load_during "scale 3-5-2" scale_up_down
+  figure "after scale-up to 5: $(cat "$work/scale.json" 2>/dev/null)"
+
+  kill_realtime() {
+    local victim
+    victim=$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc realtime)" | head -1)
+    "$DOCKER" kill "$victim" >/dev/null || return 1
+    # Swarm replaces it: two healthy tasks again, the killed one not among them.
+    until_ok 120 running realtime 2 || return 1
+    ! "$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc realtime)" | grep -q "$victim"
+  }
+  check "swarm: a killed realtime replica is replaced; its pages live again within 10 s" \
+    live_load_during "realtime killed" kill_realtime
+
+  freeze_realtime() {
+    local victim
+    victim=$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc realtime)" | head -1)
+    # Frozen, not killed: no socket is closed, so its browsers must notice by the missing pings.
+    "$DOCKER" pause "$victim" >/dev/null || return 1
+    sleep 15
+    "$DOCKER" unpause "$victim" >/dev/null 2>&1
+    until_ok 120 running realtime 2
+  }
+  check "swarm: a frozen realtime replica's pages are live again within 10 s" \
+    live_load_during "realtime frozen" freeze_realtime
+
+  kill_api() {
+    local victim
+    victim=$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc api)" | head -1)
+    "$DOCKER" kill "$victim" >/dev/null || return 1
+    sleep 5
+    until_ok 120 running api 2
+  }
+  check "swarm: an api replica killed under load: no request waits on its dead address" \
+    live_load_during "api killed" kill_api
+fi
+
+log "summary"
+for f in "${figures[@]}"; do printf '  %s\n' "$f"; done
+teardown_status=0
+teardown || teardown_status=1
+trap - EXIT
+if [ $teardown_status -eq 0 ]; then pass "everything torn down"; else fail "everything torn down"; fi
+printf '\ntopology: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
