@@ -10,6 +10,7 @@ import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
 import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
 import { authenticate } from './auth';
+import { guardRequests } from './guard-requests';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
@@ -57,13 +58,18 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const redisClients: RedisClient[] = [];
   const checks: Record<string, HealthCheck> = { database: () => db.ping() };
 
-  const httpServer = options.httpServer ?? createServer();
+  // Our own server gets its plain routes before Socket.IO attaches: Socket.IO wraps the request
+  // listeners it finds and hands them only what is not under /socket.io/. A listener added after
+  // it would answer /socket.io/ requests a second time (issue 12: that ended the process).
+  const httpServer = options.httpServer ?? createServer(httpHandler(checks, options.metrics.registry, logger));
   const io: RealtimeIo = new Server(httpServer, {
     // Websocket only: behind a proxy with several servers, long-polling would need sticky sessions.
     transports: ['websocket'],
     serveClient: false,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
+  // Whatever a request does, it cannot end the process: a listener's error is logged and answered 500.
+  guardRequests(httpServer, logger);
 
   if (options.redis) {
     try {
@@ -78,7 +84,6 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       throw error;
     }
   }
-  if (!options.httpServer) httpServer.on('request', httpHandler(checks, options.metrics.registry, logger));
 
   const delivered = new Map<string, { inc(): void }>();
   const countDelivery = (event: string) => {
