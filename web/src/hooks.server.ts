@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { closeAuthLimits } from '$lib/server/auth-limits';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
@@ -26,6 +27,9 @@ export const init: ServerInit = async () => {
   process.once('sveltekit:shutdown', () => {
     closePublisher().catch((error: unknown) =>
       logger.error('closing the publisher failed', { stack: describe(error) }),
+    );
+    closeAuthLimits().catch((error: unknown) =>
+      logger.error('closing the rate-limit store failed', { stack: describe(error) }),
     );
     closeOwnDatabase().catch((error: unknown) =>
       logger.error('closing the database failed', { stack: describe(error) }),

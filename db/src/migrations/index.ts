@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127000000_initial } from './Migration20261127000000_initial';
 import { Migration20261127000100_sessions } from './Migration20261127000100_sessions';
+import { Migration20261129000000_rate_limits } from './Migration20261129000000_rate_limits';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -10,4 +11,5 @@ import { Migration20261127000100_sessions } from './Migration20261127000100_sess
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
   { name: 'Migration20261127000100_sessions', class: Migration20261127000100_sessions },
+  { name: 'Migration20261129000000_rate_limits', class: Migration20261129000000_rate_limits },
 ];
