@@ -6,17 +6,7 @@ import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
 import { healthResponse, metricsResponse, observeRequest } from '$lib/server/operations';
 import { closePublisher, startPublisher } from '$lib/server/publisher';
-
-/** Headers every rendered response carries; the Content-Security-Policy comes from kit.csp (svelte.config.js). */
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  // Also in the CSP as frame-ancestors 'none'; this is for browsers that predate it.
-  'X-Frame-Options': 'DENY',
-  // Not even the avatar host learns which page was read.
-  'Referrer-Policy': 'same-origin',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
-};
+import { SECURITY_HEADERS } from '$lib/security-headers';
 
 export const init: ServerInit = async () => {
   // Open the database at start, so a bad configuration fails now rather than on the first visitor.

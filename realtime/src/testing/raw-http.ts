@@ -102,3 +102,26 @@ function dechunk(raw: string): string {
 
 /** Looks like a leaked stack trace or internal error text. */
 export const STACK_TRACE = /\n\s+at .+[(:]\d+|node:internal|ERR_[A-Z_]{4,}|\bTypeError\b|\bReferenceError\b/;
+
+/**
+ * Percent-encodes any string for a URL, lone surrogates included (as the
+ * three bytes a careless encoder would send, which are not valid UTF-8),
+ * where encodeURIComponent would throw.
+ */
+export function percentEncode(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += encodeURIComponent(text.slice(i, i + 2));
+      i++;
+    } else if (unit >= 0xd800 && unit <= 0xdfff) {
+      out +=
+        `%${(0xe0 | (unit >> 12)).toString(16)}%${(0x80 | ((unit >> 6) & 0x3f)).toString(16)}%${(0x80 | (unit & 0x3f)).toString(16)}`.toUpperCase();
+    } else {
+      out += encodeURIComponent(text[i] as string);
+    }
+  }
+  return out;
+}

@@ -11,6 +11,8 @@ import { join } from 'node:path';
  */
 const webDir = new URL('../..', import.meta.url).pathname;
 const built = join(webDir, 'build', 'index.js');
+/** `npm start -w web`: the built server with the security headers on every response. */
+const entry = join(webDir, 'serve.js');
 
 /** The newest change to the app's sources (tests and test support are not part of the build). */
 function newestMtime(dir: string): number {
@@ -56,7 +58,7 @@ export interface WebProcess {
 export async function startWebProcess(env: Record<string, string>): Promise<WebProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', built], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: webDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, LOG_LEVEL: 'warn', ...env },

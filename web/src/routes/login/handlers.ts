@@ -1,10 +1,11 @@
 import { isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { authLimits } from '$lib/server/auth-limits';
+import { clientAddress } from '$lib/server/client-address';
 import { addFlash, setSessionCookie } from '$lib/server/cookies';
 import { config } from '$lib/server/config';
 import { database } from '$lib/server/database';
-import { textField } from '$lib/server/form-fields';
+import { readForm, textField } from '$lib/server/form-fields';
 import { tooManyAttempts } from '$lib/server/too-many';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
@@ -13,12 +14,12 @@ export const load = ({ locals }: PageServerLoadEvent) => {
 };
 
 export const defaultAction = async (event: RequestEvent) => {
-  const { request, cookies, url, locals, getClientAddress } = event;
-  const form = await request.formData();
+  const { request, cookies, url, locals } = event;
+  const form = await readForm(request);
   const username = textField(form, 'username');
   const password = textField(form, 'password');
   const account = `account:${username}`;
-  const address = `address:${getClientAddress()}`;
+  const address = `address:${clientAddress(event)}`;
 
   // A locked account or address is refused before the password is even checked.
   const limits = await authLimits();

@@ -1,9 +1,10 @@
 import { isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { authLimits } from '$lib/server/auth-limits';
+import { clientAddress } from '$lib/server/client-address';
 import { addFlash } from '$lib/server/cookies';
 import { database } from '$lib/server/database';
-import { textField } from '$lib/server/form-fields';
+import { readForm, textField } from '$lib/server/form-fields';
 import { tooManyAttempts } from '$lib/server/too-many';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
@@ -12,8 +13,8 @@ export const load = ({ locals }: PageServerLoadEvent) => {
 };
 
 export const defaultAction = async (event: RequestEvent) => {
-  const { request, cookies, url, getClientAddress } = event;
-  const form = await request.formData();
+  const { request, cookies, url } = event;
+  const form = await readForm(request);
   const input = {
     username: textField(form, 'username'),
     email: textField(form, 'email'),
@@ -27,7 +28,7 @@ export const defaultAction = async (event: RequestEvent) => {
   const limits = await authLimits();
   const accountWait = await limits.registerPerAccount.waitMs(account);
   // Every attempt counts against the address: mass sign-ups mostly succeed.
-  const addressWait = await limits.registerPerAddress.count(`address:${getClientAddress()}`);
+  const addressWait = await limits.registerPerAddress.count(`address:${clientAddress(event)}`);
   if (accountWait > 0 || addressWait > 0) return tooManyAttempts(event, Math.max(accountWait, addressWait), echo);
 
   const db = await database();
