@@ -11,4 +11,6 @@ export interface Broadcaster {
   /** Every socket in `fromRoom`, on every server, joins `room`. */
   join(fromRoom: string, room: string): void;
   leave(fromRoom: string, room: string): void;
+  /** Every socket in `room`, on every server, is disconnected. */
+  disconnect(room: string): void;
 }

@@ -19,5 +19,8 @@ export function emitterBroadcaster(client: RedisClient, channel: string): Broadc
     leave(fromRoom, room) {
       emitter.in(fromRoom).socketsLeave(room);
     },
+    disconnect(room) {
+      emitter.in(room).disconnectSockets(true);
+    },
   };
 }

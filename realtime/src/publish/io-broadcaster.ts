@@ -13,5 +13,8 @@ export function ioBroadcaster(io: RealtimeIo): Broadcaster {
     leave(fromRoom, room) {
       io.in(fromRoom).socketsLeave(room);
     },
+    disconnect(room) {
+      io.in(room).disconnectSockets(true);
+    },
   };
 }

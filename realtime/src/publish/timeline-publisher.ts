@@ -24,5 +24,8 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
         ids: messages.map((message) => message.id),
       });
     },
+    sessionEnded(sessionId) {
+      broadcaster.disconnect(rooms.session(sessionId));
+    },
   };
 }

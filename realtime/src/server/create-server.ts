@@ -14,6 +14,7 @@ import { guardRequests } from './guard-requests';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
+import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, joinSessionRoom, originGuard } from './socket-guards';
 import { handleSubscriptions } from './subscribe';
 import type { RealtimeIo, SocketData } from './types';
 
@@ -39,6 +40,8 @@ export interface RealtimeServerOptions {
    * `/healthz` or `/metrics` of its own.
    */
   httpServer?: HttpServer;
+  /** How often expired sessions' sockets are disconnected (ms); tests shorten it. */
+  sessionSweepMs?: number;
 }
 
 export interface RealtimeServer {
@@ -67,6 +70,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     transports: ['websocket'],
     serveClient: false,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
+    // A subscribe request is ~100 bytes; anything near this size is abuse and closes that connection.
+    maxHttpBufferSize: SOCKET_LIMITS.maxPacketBytes,
+    allowRequest: originGuard(options.corsOrigins ?? []),
   });
   // Whatever a request does, it cannot end the process: a listener's error is logged and answered 500.
   guardRequests(httpServer, logger);
@@ -98,8 +104,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   io.use(authenticate(db, logger, metrics));
   const subscribeDeps = { db, logger, metrics };
   const onDisconnect = () => metrics.connectedSockets.dec();
+  const events = eventLimiter();
+  const stopExpiring = expireSessions(io, options.sessionSweepMs ?? 5_000);
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
+    floodGuard(socket, events);
+    joinSessionRoom(socket);
     // The session is read by now (auth middleware); what is left of the handshake is dead weight.
     slimSocket(socket);
     // Shared listeners, no per-socket closures. Room broadcasts count too: the adapter calls
@@ -119,6 +129,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     metrics,
     async close() {
       unregister();
+      stopExpiring();
       // io.close drops connections without a disconnect packet, so browsers reconnect to another server.
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => {
