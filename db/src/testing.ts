@@ -70,3 +70,21 @@ async function adminQuery(query: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * One string that changes whenever a user, message, follow or session is
+ * added, changed or removed: fuzz tests compare it around a refused request,
+ * which must change nothing. (`latest` is left out: the simulator contract
+ * records it even on a refused request.)
+ */
+export async function contentFingerprint(db: Database): Promise<string> {
+  const [row] = await db.sql<{ fingerprint: string }>(
+    `select concat_ws('|',
+       (select md5(coalesce(string_agg(concat_ws(',', "id", "username", "email", "pw_hash"), ';' order by "id"), '')) from "users"),
+       (select md5(coalesce(string_agg(concat_ws(',', "id", "author_id", "text", "pub_date", "flagged"), ';' order by "id"), '')) from "messages"),
+       (select md5(coalesce(string_agg(concat_ws(',', "who_id", "whom_id"), ';' order by "who_id", "whom_id"), '')) from "followers"),
+       (select md5(coalesce(string_agg("token_hash", ';' order by "token_hash"), '')) from "sessions")
+     ) as "fingerprint"`,
+  );
+  return row?.fingerprint ?? '';
+}

@@ -28,6 +28,8 @@ const ENTRIES: Record<string, Record<string, string>> = {
   realtime: { index: 'src/index.ts', main: 'src/main.ts', flag: 'src/tools/flag.ts' },
   api: { index: 'src/index.ts', main: 'src/main.ts' },
   infra: { 'start-all': 'src/start-all.ts' },
+  // The web app's own server: adapter-node's build (web/build) wrapped with the security headers.
+  web: { serve: 'src/serve.ts' },
 };
 
 /** Relative imports are bundled; every bare specifier (npm or workspace package) is left to Node. */

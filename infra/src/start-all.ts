@@ -11,6 +11,7 @@ import {
 } from '@minitwit/monitoring';
 import { createPublisher, createRealtimeServer, loadRealtimeConfig, pingRedis } from '@minitwit/realtime';
 import { exportOriginForWeb, loadLauncherEnv } from './config';
+import { applySecurityHeaders } from '../../web/src/lib/security-headers';
 import { loadWebHandler } from './web-handler';
 
 /**
@@ -34,6 +35,8 @@ const live = await createPublisher({ redisUrl: realtimeEnv.REDIS_URL, channel: r
 exportOriginForWeb(launcher.ORIGIN);
 const web = createServer(await loadWebHandler());
 const webRequests = trackInFlight(web);
+// The security headers on every answer, the static files under /_app/ included.
+applySecurityHeaders(web);
 // Attached after the web handler: Socket.IO takes /socket.io/ and passes every other request on.
 const realtime = await createRealtimeServer({
   db,

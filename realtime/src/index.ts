@@ -1,6 +1,7 @@
 export { noopPublisher, type TimelinePublisher } from './publisher';
 export { createPublisher, type PublisherHandle, type PublisherOptions } from './publish/create-publisher';
 export { inProcessPublisher } from './publish/local-hub';
+export { guardRequests } from './server/guard-requests';
 export { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server/create-server';
 export * from './contract';
 export { rooms } from './rooms';

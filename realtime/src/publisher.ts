@@ -10,10 +10,13 @@ export interface TimelinePublisher {
   messagePosted(message: TimelineMessage): void;
   followChanged(change: { whoId: number; whomId: number; following: boolean }): void;
   messagesFlagged(messages: readonly { id: number; authorId: number }[]): void;
+  /** A session ended (sign-out): its sockets, on every server, are disconnected. `sessionId` is `sessionIdOf(token)`. */
+  sessionEnded(sessionId: string): void;
 }
 
 export const noopPublisher: TimelinePublisher = {
   messagePosted() {},
   followChanged() {},
   messagesFlagged() {},
+  sessionEnded() {},
 };

@@ -1,28 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { closeAuthLimits } from '$lib/server/auth-limits';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
 import { healthResponse, metricsResponse, observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
 import { refuseCrossSiteForm } from '$lib/server/origin-check';
 import { closePublisher, startPublisher } from '$lib/server/publisher';
+import { SECURITY_HEADERS } from '$lib/security-headers';
 import {
   UNAVAILABLE_MESSAGE,
   asUnavailable,
   isDatabaseUnavailable,
   unavailableResponse,
 } from '$lib/server/unavailable';
-
-/** Headers every rendered response carries; the Content-Security-Policy comes from kit.csp (svelte.config.js). */
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  // Also in the CSP as frame-ancestors 'none'; this is for browsers that predate it.
-  'X-Frame-Options': 'DENY',
-  // Not even the avatar host learns which page was read.
-  'Referrer-Policy': 'same-origin',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
-};
 
 export const init: ServerInit = async () => {
   // Open the database at start, so a bad configuration fails now rather than on the first visitor.
@@ -34,6 +25,9 @@ export const init: ServerInit = async () => {
   process.once('sveltekit:shutdown', () => {
     closePublisher().catch((error: unknown) =>
       logger.error('closing the publisher failed', { stack: describe(error) }),
+    );
+    closeAuthLimits().catch((error: unknown) =>
+      logger.error('closing the rate-limit store failed', { stack: describe(error) }),
     );
     closeOwnDatabase().catch((error: unknown) =>
       logger.error('closing the database failed', { stack: describe(error) }),

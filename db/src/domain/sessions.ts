@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from '../sql';
 import type { UserSummary } from './users';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** What the table keys a session by; also names the session's live sockets (realtime's session room). */
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+const hashToken = sessionIdOf;
 
 /**
  * Server-side sessions for the web app (and the realtime handshake). The
@@ -31,6 +33,17 @@ export class SessionStore {
       [hashToken(token)],
     );
     return user ?? null;
+  }
+
+  /** Like userFor, with the session's end, for connections that outlive a request (live sockets). */
+  async lookup(token: string): Promise<{ user: UserSummary; expiresAt: Date } | null> {
+    const [row] = await this.sql<UserSummary & { expires_at: Date }>(
+      `select u."id", u."username", u."email", s."expires_at" from "sessions" s join "users" u on u."id" = s."user_id"
+       where s."token_hash" = $1 and s."expires_at" > now()`,
+      [hashToken(token)],
+    );
+    if (!row) return null;
+    return { user: { id: row.id, username: row.username, email: row.email }, expiresAt: new Date(row.expires_at) };
   }
 
   async destroy(token: string): Promise<void> {

@@ -19,7 +19,9 @@ export class UserStore {
    * a ~14 ms hash for a taken name; the `on conflict` closes the race between
    * the check and the insert.
    */
-  async register(input: RegistrationInput, options: { latest?: number } = {}): Promise<UserSummary> {
+  async register(given: RegistrationInput, options: { latest?: number } = {}): Promise<UserSummary> {
+    // ` Ann@Example.org ` is Ann's address, as the reference accepts it; the gravatar lower-cases it.
+    const input = { ...given, email: given.email.trim() };
     checkRegistration(input);
     if (await this.findByUsername(input.username)) throw errors.usernameTaken();
     const pwHash = await hashPassword(input.password);

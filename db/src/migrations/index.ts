@@ -3,6 +3,7 @@ import { Migration20261127000000_initial } from './Migration20261127000000_initi
 import { Migration20261127000100_sessions } from './Migration20261127000100_sessions';
 import { Migration20261129000000_author_id_index } from './Migration20261129000000_author_id_index';
 import { Migration20261129000100_public_covering_index } from './Migration20261129000100_public_covering_index';
+import { Migration20261129000200_rate_limits } from './Migration20261129000200_rate_limits';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127000100_sessions', class: Migration20261127000100_sessions },
   { name: 'Migration20261129000000_author_id_index', class: Migration20261129000000_author_id_index },
   { name: 'Migration20261129000100_public_covering_index', class: Migration20261129000100_public_covering_index },
+  { name: 'Migration20261129000200_rate_limits', class: Migration20261129000200_rate_limits },
 ];

@@ -13,4 +13,6 @@ export interface Broadcaster {
   leave(fromRoom: string, room: string): void;
   /** Every socket, on every server, is told to re-read what it may have missed (`timeline:resync`). */
   resyncAll(): void;
+  /** Every socket in `room`, on every server, is disconnected. */
+  disconnect(room: string): void;
 }

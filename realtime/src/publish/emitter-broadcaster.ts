@@ -22,5 +22,8 @@ export function emitterBroadcaster(client: RedisClient, channel: string): Broadc
     resyncAll() {
       emitter.emit('timeline:resync');
     },
+    disconnect(room) {
+      emitter.in(room).disconnectSockets(true);
+    },
   };
 }

@@ -16,5 +16,8 @@ export function ioBroadcaster(io: RealtimeIo): Broadcaster {
     resyncAll() {
       io.emit('timeline:resync');
     },
+    disconnect(room) {
+      io.in(room).disconnectSockets(true);
+    },
   };
 }

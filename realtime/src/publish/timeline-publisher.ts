@@ -28,5 +28,8 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
         committedAt: Date.now(),
       });
     },
+    sessionEnded(sessionId) {
+      broadcaster.disconnect(rooms.session(sessionId));
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@minitwit/db';
+import { type Database, sessionIdOf } from '@minitwit/db';
 import type { Logger } from '@minitwit/monitoring';
 import { SESSION_COOKIE } from '../contract';
 import type { RealtimeMetrics } from './metrics';
@@ -29,8 +29,10 @@ export function authenticate(db: Database, logger: Logger, metrics: RealtimeMetr
   return async (socket: RealtimeSocket, next: (error?: Error) => void): Promise<void> => {
     const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
     try {
-      const user = token ? await db.sessions.userFor(token) : null;
+      const found = token ? await db.sessions.lookup(token) : null;
+      const user = found?.user;
       socket.data.user = user ? { id: user.id, username: user.username } : null;
+      socket.data.session = found && token ? { id: sessionIdOf(token), expiresAt: found.expiresAt.getTime() } : null;
       metrics.handshakes.inc({ result: user ? 'user' : 'anonymous' });
       next();
     } catch (error) {

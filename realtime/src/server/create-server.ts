@@ -12,9 +12,11 @@ import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, 
 import { authenticate } from './auth';
 import { coalescingReader, limiter } from './backlog-reader';
 import { deliveryLatency } from './delivery-latency';
+import { guardRequests } from './guard-requests';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
+import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, joinSessionRoom, originGuard } from './socket-guards';
 import { handleSubscriptions } from './subscribe';
 import type { RealtimeIo, RealtimeSocket, SocketData } from './types';
 import { viewerCounter } from './viewers';
@@ -41,6 +43,8 @@ export interface RealtimeServerOptions {
    * `/healthz` or `/metrics` of its own.
    */
   httpServer?: HttpServer;
+  /** How often expired sessions' sockets are disconnected (ms); tests shorten it. */
+  sessionSweepMs?: number;
 }
 
 export interface RealtimeServer {
@@ -61,7 +65,10 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const checks: Record<string, HealthCheck> = { database: () => db.ping() };
   options.metrics.trackDatabasePool(() => db.poolStats());
 
-  const httpServer = options.httpServer ?? createServer();
+  // Our own server gets its plain routes before Socket.IO attaches: Socket.IO wraps the request
+  // listeners it finds and hands them only what is not under /socket.io/. A listener added after
+  // it would answer /socket.io/ requests a second time (issue 12: that ended the process).
+  const httpServer = options.httpServer ?? createServer(httpHandler(checks, options.metrics.registry, logger));
   const io: RealtimeIo = new Server(httpServer, {
     // Websocket only: behind a proxy with several servers, long-polling would need sticky sessions.
     transports: ['websocket'],
@@ -73,7 +80,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     pingInterval: 3_000,
     pingTimeout: 3_000,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
+    // A subscribe request is ~100 bytes; anything near this size is abuse and closes that connection.
+    maxHttpBufferSize: SOCKET_LIMITS.maxPacketBytes,
+    allowRequest: originGuard(options.corsOrigins ?? []),
   });
+  // Whatever a request does, it cannot end the process: a listener's error is logged and answered 500.
+  guardRequests(httpServer, logger);
 
   if (options.redis) {
     try {
@@ -95,7 +107,6 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       throw error;
     }
   }
-  if (!options.httpServer) httpServer.on('request', httpHandler(checks, options.metrics.registry, logger));
 
   const delivered = new Map<string, { inc(): void }>();
   const latency = deliveryLatency(metrics);
@@ -128,8 +139,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   function onReceipt(this: RealtimeSocket, receipt: unknown) {
     latency.receipt(this, receipt as Parameters<typeof latency.receipt>[1]);
   }
+  const events = eventLimiter();
+  const stopExpiring = expireSessions(io, options.sessionSweepMs ?? 5_000);
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
+    floodGuard(socket, events);
+    joinSessionRoom(socket);
     // The session is read by now (auth middleware); what is left of the handshake is dead weight.
     slimSocket(socket);
     // Shared listeners, no per-socket closures. Room broadcasts count too: the adapter calls
@@ -150,6 +165,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     metrics,
     async close() {
       unregister();
+      stopExpiring();
       // io.close drops connections without a disconnect packet, so browsers reconnect to another server.
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => {

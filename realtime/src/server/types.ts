@@ -4,6 +4,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../contract';
 /** Who a socket belongs to, settled at the handshake. */
 export interface SocketData {
   user: { id: number; username: string } | null;
+  /** The web session the socket was opened with: its id (see rooms.session) and when it ends (epoch ms). */
+  session: { id: string; expiresAt: number } | null;
 }
 
 // Servers talk to each other only through the adapter's own requests.

@@ -19,13 +19,14 @@ export interface TestServer {
 
 export async function startTestServer(
   db: Database,
-  options: { redis?: { url: string; channel: string }; port?: number } = {},
+  options: { redis?: { url: string; channel: string }; port?: number; sessionSweepMs?: number } = {},
 ): Promise<TestServer> {
   const server = await createRealtimeServer({
     db,
     logger: quietLogger,
     metrics: createServiceMetrics('realtime'),
     redis: options.redis,
+    sessionSweepMs: options.sessionSweepMs,
   });
   await new Promise<void>((resolve) => server.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.httpServer.address() as AddressInfo;

@@ -3,7 +3,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth';
 import { addFlash } from '$lib/server/cookies';
 import { database } from '$lib/server/database';
-import { textField } from '$lib/server/form-fields';
+import { readForm, textField } from '$lib/server/form-fields';
 import { publisher } from '$lib/server/publisher';
 import { loadTimeline } from '$lib/server/timeline-loader';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
@@ -16,7 +16,7 @@ export const load = async ({ locals, url }: PageServerLoadEvent) => {
 
 export const postAction = async ({ locals, request, cookies, url }: RequestEvent) => {
   const user = requireUser(locals);
-  const text = textField(await request.formData(), 'text');
+  const text = textField(await readForm(request), 'text');
   const db = await database();
   let message;
   try {

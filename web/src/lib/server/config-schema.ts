@@ -17,6 +17,8 @@ export const webEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).exten
     .positive()
     .max(24 * 366)
     .default(24 * 14),
+  /** Sign-ups allowed from one address per hour (lib/server/auth-limits.ts); tests that register many users raise it. */
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   ORIGIN: z
     .url({ protocol: /^https?$/ })

@@ -1,33 +1,34 @@
 import { isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
+import { authLimits } from '$lib/server/auth-limits';
+import { clientAddress } from '$lib/server/client-address';
 import { addFlash, setSessionCookie } from '$lib/server/cookies';
 import { config } from '$lib/server/config';
 import { database } from '$lib/server/database';
-import { textField } from '$lib/server/form-fields';
-import { addressKey, loginThrottles, usernameKey } from '$lib/server/login-throttle';
+import { readForm, textField } from '$lib/server/form-fields';
+import { tooManyAttempts } from '$lib/server/too-many';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
 export const load = ({ locals }: PageServerLoadEvent) => {
   if (locals.user) redirect(303, '/');
 };
 
-export const defaultAction = async ({ request, cookies, url, locals, getClientAddress }: RequestEvent) => {
-  const form = await request.formData();
+export const defaultAction = async (event: RequestEvent) => {
+  const { request, cookies, url, locals } = event;
+  const form = await readForm(request);
   const username = textField(form, 'username');
   const password = textField(form, 'password');
-  const userKeys = [usernameKey(username)];
-  const addressKeys = [addressKey(getClientAddress())];
+  const account = `account:${username}`;
+  const address = `address:${clientAddress(event)}`;
 
-  const waitMs = Math.max(
-    loginThrottles.username.retryAfterMs(userKeys),
-    loginThrottles.address.retryAfterMs(addressKeys),
-  );
-  if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000);
-    return fail(429, {
-      error: `Too many failed attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-      username,
-    });
+  // A locked account or address is refused before the password is even checked.
+  const limits = await authLimits();
+  const [accountWait, addressWait] = await Promise.all([
+    limits.loginPerAccount.waitMs(account),
+    limits.loginPerAddress.waitMs(address),
+  ]);
+  if (accountWait > 0 || addressWait > 0) {
+    return tooManyAttempts(event, Math.max(accountWait, addressWait), { username });
   }
 
   const db = await database();
@@ -36,11 +37,11 @@ export const defaultAction = async ({ request, cookies, url, locals, getClientAd
     user = await db.users.checkLogin(username, password);
   } catch (cause) {
     if (!isDomainError(cause) || cause.kind !== 'unauthenticated') throw cause;
-    loginThrottles.username.recordFailure(userKeys);
-    loginThrottles.address.recordFailure(addressKeys);
+    await Promise.all([limits.loginPerAccount.count(account), limits.loginPerAddress.count(address)]);
     return fail(400, { error: cause.message, username });
   }
-  loginThrottles.username.recordSuccess(usernameKey(username));
+  // Not the address's count: one good account must not unlock guessing at others.
+  await limits.loginPerAccount.forget(account);
 
   // A fresh session id at every sign-in; any session this browser carried before ends.
   if (locals.sessionToken) await db.sessions.destroy(locals.sessionToken);

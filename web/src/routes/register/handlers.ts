@@ -1,29 +1,43 @@
 import { isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
+import { authLimits } from '$lib/server/auth-limits';
+import { clientAddress } from '$lib/server/client-address';
 import { addFlash } from '$lib/server/cookies';
 import { database } from '$lib/server/database';
-import { textField } from '$lib/server/form-fields';
+import { readForm, textField } from '$lib/server/form-fields';
+import { tooManyAttempts } from '$lib/server/too-many';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
 export const load = ({ locals }: PageServerLoadEvent) => {
   if (locals.user) redirect(303, '/');
 };
 
-export const defaultAction = async ({ request, cookies, url }: RequestEvent) => {
-  const form = await request.formData();
+export const defaultAction = async (event: RequestEvent) => {
+  const { request, cookies, url } = event;
+  const form = await readForm(request);
   const input = {
     username: textField(form, 'username'),
     email: textField(form, 'email'),
     password: textField(form, 'password'),
     password2: textField(form, 'password2'),
   };
+  const account = `account:${input.username}`;
+  // Passwords are never sent back into the page.
+  const echo = { username: input.username, email: input.email };
+
+  const limits = await authLimits();
+  const accountWait = await limits.registerPerAccount.waitMs(account);
+  // Every attempt counts against the address: mass sign-ups mostly succeed.
+  const addressWait = await limits.registerPerAddress.count(`address:${clientAddress(event)}`);
+  if (accountWait > 0 || addressWait > 0) return tooManyAttempts(event, Math.max(accountWait, addressWait), echo);
+
   const db = await database();
   try {
     await db.users.register(input);
   } catch (cause) {
     if (isDomainError(cause) && cause.kind === 'invalid') {
-      // Passwords are never sent back into the page.
-      return fail(400, { error: cause.message, username: input.username, email: input.email });
+      await limits.registerPerAccount.count(account);
+      return fail(400, { error: cause.message, ...echo });
     }
     throw cause;
   }
