@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /**
@@ -15,9 +16,33 @@ import type pg from 'pg';
  */
 export type Sql = <Row = Record<string, unknown>>(query: string, params?: readonly unknown[]) => Promise<Row[]>;
 
+/**
+ * Statements with parameters run as named prepared statements: each
+ * connection parses and plans a statement once and then reuses it
+ * (PostgreSQL switches to a generic plan when it is no worse), instead of
+ * planning every call — the timeline statements are a dozen CTEs, whose
+ * planning would cost as much as running them. The texts come from a few
+ * fixed templates, so the names are few. Statements without parameters
+ * (`set`, `vacuum`, DDL in tools) run unnamed.
+ */
+const names = new Map<string, string>();
+
+function statementName(query: string): string {
+  let name = names.get(query);
+  if (!name) {
+    name = `mt_${createHash('sha1').update(query).digest('hex').slice(0, 20)}`;
+    names.set(query, name);
+  }
+  return name;
+}
+
 export function sqlFor(pool: pg.Pool): Sql {
   return async <Row>(query: string, params: readonly unknown[] = []) => {
-    const result = await pool.query(query, params as unknown[]);
+    const values = params as unknown[];
+    const result =
+      values.length > 0
+        ? await pool.query({ name: statementName(query), text: query, values })
+        : await pool.query(query);
     return result.rows as Row[];
   };
 }

@@ -8,7 +8,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261129000000_author_id_index extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create index if not exists "messages_author_id_idx" on "messages" ("author_id", "id") where not "flagged";`);
+    this.addSql(
+      `create index if not exists "messages_author_id_idx" on "messages" ("author_id", "id") where not "flagged";`,
+    );
   }
 
   override async down(): Promise<void> {
