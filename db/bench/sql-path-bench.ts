@@ -25,7 +25,7 @@ const orm = await MikroORM.init({
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 const pool = new pg.Pool({ connectionString: url, max: 1 });
-const sql = sqlFor(pool);
+const sql = sqlFor(pool, { named: true });
 const knex = orm.em.getConnection().getKnex();
 const connection = orm.em.getConnection();
 // The previous path, for comparison only: knex's private pool calls (not a public API).

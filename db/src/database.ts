@@ -50,7 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   }
   const pool = openPool(target);
-  const sql = sqlFor(pool);
+  const sql = sqlFor(pool, { named: embedded === undefined });
   return {
     orm,
     sql,

@@ -36,13 +36,19 @@ function statementName(query: string): string {
   return name;
 }
 
-export function sqlFor(pool: pg.Pool): Sql {
+/**
+ * `named: false` for the embedded PGlite: behind pglite-socket every client
+ * connection shares PGlite's one backend session, so a statement prepared by
+ * a connection the pool has since closed (idle) is still there, and the next
+ * connection's `prepare` of the same name fails with "already exists".
+ */
+export function sqlFor(pool: pg.Pool, { named }: { named: boolean }): Sql {
   return async <Row>(query: string, params: readonly unknown[] = []) => {
     const values = params as unknown[];
-    const result =
-      values.length > 0
-        ? await pool.query({ name: statementName(query), text: query, values })
-        : await pool.query(query);
+    if (values.length === 0) return (await pool.query(query)).rows as Row[];
+    const result = named
+      ? await pool.query({ name: statementName(query), text: query, values })
+      : await pool.query(query, values);
     return result.rows as Row[];
   };
 }
