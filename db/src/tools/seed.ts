@@ -84,6 +84,9 @@ try {
       console.error('seed: not a superuser, foreign keys are checked row by row (slower)');
     });
     await db.sql(`set maintenance_work_mem = '256MB'`);
+    // The services' 10 s statement cap (fail-fast.ts) is a backstop for requests; building an index
+    // over 10M rows takes longer, and this one connection runs nothing else.
+    await db.sql(`set statement_timeout = 0`);
 
     const pwHash = await hashPassword(SEEDED_PASSWORD);
     const userBar = progress('users', users);
