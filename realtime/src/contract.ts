@@ -77,6 +77,9 @@ export interface ClientToServerEvents {
 /** Share of live messages a browser reports back as received: enough for percentiles, little traffic. */
 export const RECEIPT_SAMPLE_RATE = 0.05;
 
+/** At most one receipt per socket this often: the server times no more, and sends beyond it only cost. */
+export const RECEIPT_INTERVAL_MS = 1_000;
+
 /** Cookie the web app keeps its session token in; the handshake reads it. */
 export const SESSION_COOKIE = 'session';
 

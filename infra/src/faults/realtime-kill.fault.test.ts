@@ -117,13 +117,20 @@ describe.skipIf(skip).each([
       const live = page.statuses.find((status) => status.at > killedAt && status.status === 'live');
       return live ? live.at - killedAt : Number.POSITIVE_INFINITY;
     });
+    // The reconnect split in two: reaching another server (socket.io's backoff, the handshake) and
+    // catching up there (the subscription and its backlog read).
+    const reachedAt = pages.map((page) => page.connectedAt.find((at) => at > killedAt));
+    const toServer = reachedAt.map((at) => (at === undefined ? Number.POSITIVE_INFINITY : at - killedAt));
+    const toLive = pages.map((page, i) => reconnects[i]! - toServer[i]!).filter(Number.isFinite);
     const survivors = await Promise.all(realtimes.slice(1).map(connectedSockets));
     const acknowledged = records.filter((record) => record.status === 204).length;
 
     console.log(
       `[fault ${signal === 'SIGKILL' ? 2 : 4}: realtime server ${signal}] held ${held} sockets; ` +
         `reconnected: p50 ${percentile(reconnects, 50)} ms, p99 ${percentile(reconnects, 99)} ms, ` +
-        `max ${Math.max(...reconnects)} ms; now on the others: ${survivors.join(' + ')}; ` +
+        `max ${Math.max(...reconnects)} ms (reaching a server: p50 ${percentile(toServer, 50)} ms, ` +
+        `p99 ${percentile(toServer, 99)} ms; then live: p50 ${percentile(toLive, 50)} ms, p99 ${percentile(toLive, 99)} ms); ` +
+        `now on the others: ${survivors.join(' + ')}; ` +
         `posts: ${statusSummary(records)}; pages: missing ${check.missing}, duplicates ${check.duplicates}, ` +
         `unexpected ${check.unexpected}; exit code ${exitCode}`,
     );

@@ -173,7 +173,8 @@ describe.skipIf(skip)('Redis SIGKILLed for 10 s under load with 50 live pages', 
         `${acknowledged.length} acknowledged (204), ${stored.size} found, ${lost} lost; ` +
         `statuses: ${statusSummary(records)}; /healthz: ${polls.length} polls, ` +
         `${polls.filter((poll) => poll.status !== 200).length} not 200, ${duringOutage.filter((p) => p.state === 'degraded').length}/${duringOutage.length} degraded during the outage; ` +
-        `pages: ${pages.length}, missing ${check.missing}, duplicates ${check.duplicates}, unexpected ${check.unexpected}; ` +
+        `pages: ${pages.length}, missing ${check.missing}, duplicates ${check.duplicates}, unexpected ${check.unexpected}, ` +
+        `not live at the end ${pages.filter((page) => !isLive(page)).length}; ` +
         `catch-up after Redis returned: p50 ${percentile(catchUps, 50)} ms, p95 ${percentile(catchUps, 95)} ms, max ${Math.max(...catchUps)} ms; ` +
         `realtime servers reconnected: ${servers.filter(Boolean).length}/${servers.length}`,
     );

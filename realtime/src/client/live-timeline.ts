@@ -3,6 +3,7 @@ import {
   type ClientToServerEvents,
   type LiveMessage,
   type LiveScope,
+  RECEIPT_INTERVAL_MS,
   RECEIPT_SAMPLE_RATE,
   type ServerToClientEvents,
   type SubscribeReply,
@@ -62,6 +63,17 @@ const RECONNECT: Partial<ManagerOptions> = {
 /** Pages answer a `timeline:resync` within this, at random: the catch-up budget is 2 s after Redis returns. */
 const RESYNC_SPREAD_MS = 500;
 
+/**
+ * A backlog bigger than one reply (BACKLOG_LIMIT) is read page by page: each
+ * reply holds the lowest ids missed, gap-free up to its newest, and the next
+ * request continues from there. Requests are spaced so that, with the
+ * receipts, a page stays well under the server's per-socket event rate
+ * (SOCKET_LIMITS.eventsPerSecond, 10/s), which drops what is over it. Past
+ * MAX_BACKLOG_PAGES (10,000 messages) the page gives up and offers a reload.
+ */
+const BACKLOG_PAGE_SPACING_MS = 150;
+const MAX_BACKLOG_PAGES = 50;
+
 function jittered(baseMs: number): number {
   return baseMs * (0.5 + Math.random());
 }
@@ -89,11 +101,14 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   // Each subscription gets a number; replies and timeouts of an older one (an earlier connection,
   // or a subscription a resync replaced) are ignored.
   let generation = 0;
+  let lastReceiptAt = Number.NEGATIVE_INFINITY;
 
-  const subscribe = () => {
+  /** `backlogPage`: how many pages of this backlog came before (0 for a new subscription). */
+  const subscribe = (backlogPage = 0) => {
     const mine = ++generation;
     clearTimeout(retry);
     const afterId = state.beginSubscribe();
+    const sentAt = Date.now();
     socket
       .timeout(options.subscribeTimeoutMs ?? 10_000)
       .emit('timeline:subscribe', { scope: options.scope, afterId }, (error: Error | null, reply: SubscribeReply) => {
@@ -103,12 +118,17 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
           if (!error && !reply.ok && reply.error === 'unauthorized') return status('unauthorized');
           // The server or its database hiccuped: try again on the same connection, backing off.
           attempt += 1;
-          retry = setTimeout(subscribe, jittered(Math.min(10_000, 500 * 2 ** attempt)));
+          retry = setTimeout(() => subscribe(), jittered(Math.min(10_000, 500 * 2 ** attempt)));
           return;
         }
         attempt = 0;
-        const fresh = state.completeSubscribe(reply.messages);
+        const more = reply.truncated && backlogPage + 1 < MAX_BACKLOG_PAGES;
+        const fresh = state.completeSubscribe(reply.messages, more);
         if (fresh.length > 0) options.onMessages(fresh);
+        if (more) {
+          retry = setTimeout(() => subscribe(backlogPage + 1), sentAt + BACKLOG_PAGE_SPACING_MS - Date.now());
+          return;
+        }
         status(reply.truncated ? 'stale' : 'live');
       });
   };
@@ -142,11 +162,20 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     // server's pages do not all hit the database in the same millisecond.
     if (stopped || !socket.connected) return;
     clearTimeout(retry);
-    retry = setTimeout(subscribe, Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
+    retry = setTimeout(() => subscribe(), Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
   });
   const receiptSampleRate = options.receiptSampleRate ?? RECEIPT_SAMPLE_RATE;
   socket.on('message:created', (message) => {
-    if (message.committedAt !== undefined && Math.random() < receiptSampleRate) {
+    // Sampled, and at most one a RECEIPT_INTERVAL_MS (all the server counts): at a high message rate a
+    // sample alone would pass the server's per-socket event rate, which drops the excess — a
+    // subscription among it — and disconnects a socket that keeps going over it.
+    const now = Date.now();
+    if (
+      message.committedAt !== undefined &&
+      now - lastReceiptAt >= RECEIPT_INTERVAL_MS &&
+      Math.random() < receiptSampleRate
+    ) {
+      lastReceiptAt = now;
       socket.emit('delivery:receipt', { id: message.id });
     }
     const fresh = state.live(message);
