@@ -71,7 +71,7 @@ const RESYNC_SPREAD_MS = 500;
  * (SOCKET_LIMITS.eventsPerSecond, 10/s), which drops what is over it. Past
  * MAX_BACKLOG_PAGES (10,000 messages) the page gives up and offers a reload.
  */
-const BACKLOG_PAGE_SPACING_MS = 150;
+const BACKLOG_PAGE_SPACING_MS = 200;
 const MAX_BACKLOG_PAGES = 50;
 
 function jittered(baseMs: number): number {
