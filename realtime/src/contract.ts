@@ -62,11 +62,21 @@ export interface ServerToClientEvents {
   'message:created': (message: LiveMessage) => void;
   'message:removed': (removed: MessagesRemoved) => void;
   /**
-   * Live events may have been lost (Redis was away): subscribe again with the
-   * newest id shown, so the backlog closes the gap. Sent to every socket when
-   * a realtime server's or a publisher's Redis connection comes back.
+   * Live events may have been lost (Redis was away): subscribe again, so the
+   * backlog closes the gap. Sent to every socket when a realtime server's or a
+   * publisher's Redis connection comes back.
    */
-  'timeline:resync': () => void;
+  'timeline:resync': (resync?: TimelineResync) => void;
+}
+
+export interface TimelineResync {
+  /**
+   * Every live event up to this message id went out before the loss; later
+   * ones may be lost. The page reads again from here (or from its newest id,
+   * if lower): the newest id it shows may have come live after a lost one.
+   * Absent: from the newest id shown.
+   */
+  afterId?: number;
 }
 
 export interface ClientToServerEvents {

@@ -33,6 +33,9 @@ export function quickReconnect(retries: number): number {
 /** Called when a client is ready again after losing its connection (its subscriptions are restored by then). */
 export type OnRestored = () => void;
 
+/** Called when a client loses its connection (once an outage), before anything else notices. */
+export type OnLost = () => void;
+
 function newClient(url: string, options: ClientTuning): RedisClient {
   return createClient({ url, socket: { reconnectStrategy: quickReconnect }, ...options });
 }
@@ -49,9 +52,10 @@ export async function connectRedis(
   role: string,
   options: ClientTuning = {},
   onRestored?: OnRestored,
+  onLost?: OnLost,
 ): Promise<RedisClient> {
   const client = newClient(url, options);
-  watch(client, logger, role, onRestored);
+  watch(client, logger, role, onRestored, onLost);
   await client.connect();
   return client;
 }
@@ -68,10 +72,11 @@ export async function openRedis(
   role: string,
   options: ClientTuning & { waitMs: number },
   onRestored?: OnRestored,
+  onLost?: OnLost,
 ): Promise<RedisClient> {
   const { waitMs, ...tuning } = options;
   const client = newClient(url, tuning);
-  const down = watch(client, logger, role, onRestored);
+  const down = watch(client, logger, role, onRestored, onLost);
   let timer: NodeJS.Timeout | undefined;
   const connected = client.connect().then(
     () => true,
@@ -96,18 +101,20 @@ export async function duplicateRedis(
   logger: Logger,
   role: string,
   onRestored?: OnRestored,
+  onLost?: OnLost,
 ): Promise<RedisClient> {
   const copy = client.duplicate();
-  watch(copy, logger, role, onRestored);
+  watch(copy, logger, role, onRestored, onLost);
   await copy.connect();
   return copy;
 }
 
-function watch(client: RedisClient, logger: Logger, role: string, onRestored?: OnRestored) {
+function watch(client: RedisClient, logger: Logger, role: string, onRestored?: OnRestored, onLost?: OnLost) {
   let down = false;
   client.on('error', (error: unknown) => {
     if (down) return;
     down = true;
+    onLost?.();
     logger.error('redis connection lost; retrying', { role, error });
   });
   client.on('ready', () => {

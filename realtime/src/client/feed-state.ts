@@ -19,6 +19,13 @@ export class FeedState {
   private readonly removed = new Set<number>();
   private buffer: LiveMessage[] | null = null;
   private newest: number;
+  /**
+   * Where the next backlog read starts when that is below `newest`: the page
+   * may lack messages above it (a resync said live events after it may be
+   * lost, or a backlog read so far reached only this id). Kept across failed
+   * and re-sent subscriptions until a read completes.
+   */
+  private cursor: number | null = null;
 
   constructor(newestId: number, knownIds: Iterable<number> = []) {
     this.known = new Set(knownIds);
@@ -33,7 +40,17 @@ export class FeedState {
    */
   beginSubscribe(): number {
     this.buffer ??= [];
-    return this.newest;
+    return this.cursor ?? this.newest;
+  }
+
+  /**
+   * Live events after `afterId` may have been lost (`timeline:resync`): the
+   * next read starts there, not at the newest id shown, which live messages
+   * that did arrive may have carried past the lost ones.
+   */
+  resync(afterId: number | undefined): void {
+    if (afterId === undefined) return;
+    this.cursor = Math.min(this.cursor ?? this.newest, afterId);
   }
 
   /** The subscription ended without a reply (disconnect, timeout): what was buffered comes back in the next backlog. */
@@ -50,7 +67,14 @@ export class FeedState {
    */
   completeSubscribe(backlog: readonly LiveMessage[], more = false): LiveMessage[] {
     const fromBacklog = this.accept(backlog);
-    if (more) return fromBacklog;
+    if (more) {
+      this.cursor = newestIdOf(
+        backlog.map((message) => message.id),
+        this.cursor ?? this.newest,
+      );
+      return fromBacklog;
+    }
+    this.cursor = null;
     const buffered = this.buffer ?? [];
     this.buffer = null;
     // Ids are handed out in commit order (db messages.ts) and every page of the backlog was read

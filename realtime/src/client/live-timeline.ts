@@ -157,10 +157,13 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
       retry = setTimeout(() => socket.connect(), jittered(Math.min(10_000, 500 * 2 ** refusals)));
     }
   });
-  socket.on('timeline:resync', () => {
+  socket.on('timeline:resync', (resync) => {
     // Live events were lost somewhere (Redis was away): read the gap again, spread out so a
     // server's pages do not all hit the database in the same millisecond.
-    if (stopped || !socket.connected) return;
+    if (stopped) return;
+    // Even offline: the read after the reconnect must start below the loss too.
+    state.resync(typeof resync?.afterId === 'number' ? resync.afterId : undefined);
+    if (!socket.connected) return;
     clearTimeout(retry);
     retry = setTimeout(() => subscribe(), Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
   });
