@@ -102,12 +102,27 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   // or a subscription a resync replaced) are ignored.
   let generation = 0;
   let lastReceiptAt = Number.NEGATIVE_INFINITY;
+  /** The subscription in progress, page after page: the id it started after and the newest id it read. */
+  let chain: { start: number; end: number } | undefined;
+  /** A resync that came during `chain`: the lowest id it named (Infinity: none). */
+  let again: number | undefined;
+
+  /**
+   * Where to read again after a resync that came during a chain: from its id
+   * if that is below where the chain started; else the chain has read that
+   * range already, and only what was committed after its last read is left.
+   */
+  const applyAgain = () => {
+    if (again !== undefined && chain) state.resync(again < chain.start ? again : chain.end);
+    again = undefined;
+  };
 
   /** `backlogPage`: how many pages of this backlog came before (0 for a new subscription). */
   const subscribe = (backlogPage = 0) => {
     const mine = ++generation;
     clearTimeout(retry);
     const afterId = state.beginSubscribe();
+    chain ??= { start: afterId, end: afterId };
     const sentAt = Date.now();
     socket
       .timeout(options.subscribeTimeoutMs ?? 10_000)
@@ -125,10 +140,19 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
         const more = reply.truncated && backlogPage + 1 < MAX_BACKLOG_PAGES;
         const fresh = state.completeSubscribe(reply.messages, more);
         if (fresh.length > 0) options.onMessages(fresh);
+        if (chain) for (const message of reply.messages) chain.end = Math.max(chain.end, message.id);
         if (more) {
           retry = setTimeout(() => subscribe(backlogPage + 1), sentAt + BACKLOG_PAGE_SPACING_MS - Date.now());
           return;
         }
+        if (again !== undefined) {
+          // A resync came meanwhile: one more read, at once, from where it says.
+          applyAgain();
+          chain = undefined;
+          retry = setTimeout(() => subscribe(), BACKLOG_PAGE_SPACING_MS - (Date.now() - sentAt));
+          return;
+        }
+        chain = undefined;
         status(reply.truncated ? 'stale' : 'live');
       });
   };
@@ -141,6 +165,9 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     generation += 1;
     clearTimeout(retry);
     state.abortSubscribe();
+    // The subscription after the reconnect starts where this one would have gone on.
+    applyAgain();
+    chain = undefined;
     if (stopped) return;
     status('offline');
     // socket.io-client does not reconnect after a server-side disconnect; this page still wants its timeline.
@@ -161,8 +188,14 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     // Live events were lost somewhere (Redis was away): read the gap again, spread out so a
     // server's pages do not all hit the database in the same millisecond.
     if (stopped) return;
+    const afterId = typeof resync?.afterId === 'number' ? resync.afterId : undefined;
+    // A subscription in progress is not cut short (its reply would be wasted): one more read follows it.
+    if (chain) {
+      again = Math.min(again ?? Number.POSITIVE_INFINITY, afterId ?? Number.POSITIVE_INFINITY);
+      return;
+    }
     // Even offline: the read after the reconnect must start below the loss too.
-    state.resync(typeof resync?.afterId === 'number' ? resync.afterId : undefined);
+    state.resync(afterId);
     if (!socket.connected) return;
     clearTimeout(retry);
     retry = setTimeout(() => subscribe(), Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
