@@ -20,6 +20,8 @@ export interface LivePage {
   statuses: Array<{ status: LiveStatus; at: number }>;
   /** When its socket (re)connected (Date.now()): a reconnect splits into reaching a server and catching up. */
   connectedAt: number[];
+  /** socket.io-client's reconnect attempts and their errors, with times: why reaching a server took long. */
+  attempts: Array<{ event: string; at: number }>;
   stop(): void;
 }
 
@@ -64,6 +66,11 @@ export function openPage(spec: PageSpec): LivePage {
   });
   const connectedAt: number[] = [];
   timeline.socket.on('connect', () => connectedAt.push(Date.now()));
+  const attempts: LivePage['attempts'] = [];
+  timeline.socket.io.on('reconnect_attempt', (n) => attempts.push({ event: `attempt ${n}`, at: Date.now() }));
+  timeline.socket.io.on('reconnect_error', (error) =>
+    attempts.push({ event: `error (${error.message})`, at: Date.now() }),
+  );
   return {
     scope: spec.scope,
     viewerId: spec.viewerId,
@@ -72,6 +79,7 @@ export function openPage(spec: PageSpec): LivePage {
     arrivedAt,
     statuses,
     connectedAt,
+    attempts,
     stop: () => timeline.stop(),
   };
 }
