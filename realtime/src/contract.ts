@@ -62,11 +62,21 @@ export interface ServerToClientEvents {
   'message:created': (message: LiveMessage) => void;
   'message:removed': (removed: MessagesRemoved) => void;
   /**
-   * Live events may have been lost (Redis was away): subscribe again with the
-   * newest id shown, so the backlog closes the gap. Sent to every socket when
-   * a realtime server's or a publisher's Redis connection comes back.
+   * Live events may have been lost (Redis was away): subscribe again, so the
+   * backlog closes the gap. Sent to every socket when a realtime server's or a
+   * publisher's Redis connection comes back.
    */
-  'timeline:resync': () => void;
+  'timeline:resync': (resync?: TimelineResync) => void;
+}
+
+export interface TimelineResync {
+  /**
+   * Every live event up to this message id went out before the loss; later
+   * ones may be lost. The page reads again from here (or from its newest id,
+   * if lower): the newest id it shows may have come live after a lost one.
+   * Absent: from the newest id shown.
+   */
+  afterId?: number;
 }
 
 export interface ClientToServerEvents {
@@ -77,8 +87,14 @@ export interface ClientToServerEvents {
 /** Share of live messages a browser reports back as received: enough for percentiles, little traffic. */
 export const RECEIPT_SAMPLE_RATE = 0.05;
 
+/** At most one receipt per socket this often: the server times no more, and sends beyond it only cost. */
+export const RECEIPT_INTERVAL_MS = 1_000;
+
 /** Cookie the web app keeps its session token in; the handshake reads it. */
 export const SESSION_COOKIE = 'session';
 
-/** Most messages one backlog reply carries. */
-export const BACKLOG_LIMIT = 200;
+/**
+ * Most messages one backlog reply carries; a longer backlog is read page by
+ * page. 500 (~125 KB): a 10 s outage at 50 posts a second is two pages.
+ */
+export const BACKLOG_LIMIT = 500;

@@ -8,8 +8,10 @@ import {
   comparePage,
   expectedIdsOfAll,
   isLive,
+  missingRanges,
   openPage,
   percentile,
+  statusTrail,
   waitUntil,
 } from './support/live-pages';
 import { type ServiceProcess, startService, webEnv } from './support/service-process';
@@ -175,7 +177,9 @@ describe.skipIf(skip)('PostgreSQL stopped for 5 s under API, web and live load',
         `first 204 ${firstApi204 ? firstApi204.answeredAt - backAt : 'never'} ms after return, first web post ${firstWeb303 ? firstWeb303.answeredAt - backAt : 'never'} ms; ` +
         `writes: ${acknowledged.length} acknowledged, ${stored.size} found, ${lost} lost; ` +
         `API overall: ${statusSummary(api)}; web overall: ${statusSummary(web)}; ` +
-        `live page: missing ${live.missing}, duplicates ${live.duplicates}, unexpected ${live.unexpected}`,
+        `live page: missing ${live.missing}, duplicates ${live.duplicates}, unexpected ${live.unexpected}; ` +
+        `missing ids: ${missingRanges(page, expected!)} of ${expected!.length}; ` +
+        `page status from the stop: ${statusTrail(page, stoppingAt)}`,
     );
 
     expect(apiDuring.length).toBeGreaterThan(0);

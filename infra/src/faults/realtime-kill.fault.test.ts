@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { type TestDatabase, createTestDatabase } from '@minitwit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   isLive,
   openPage,
   percentile,
+  statusTrail,
   totals,
   waitUntil,
 } from './support/live-pages';
@@ -93,6 +95,10 @@ describe.skipIf(skip).each([
     const held = await connectedSockets(realtimes[0]!);
     balancer.setBackends(realtimes.map((service) => service.url));
 
+    // The test's own event loop hosts every page, the balancer and the writer: its delay bounds
+    // what the reconnect times can show.
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     // Posts keep arriving before, during and after the failover (20/s for 12 s; the server dies at 4 s).
     let killedAt = 0;
     const records = await postAtRate({
@@ -109,6 +115,7 @@ describe.skipIf(skip).each([
       },
     });
     const exitCode = await realtimes[0]!.exited;
+    loopDelay.disable();
 
     const expected = await expectedIdsOfAll(database.db, pages);
     await waitUntil(() => pages.every((page, i) => comparePage(page, expected[i]!).missing === 0), 30_000);
@@ -117,16 +124,35 @@ describe.skipIf(skip).each([
       const live = page.statuses.find((status) => status.at > killedAt && status.status === 'live');
       return live ? live.at - killedAt : Number.POSITIVE_INFINITY;
     });
+    // The reconnect split in two: reaching another server (socket.io's backoff, the handshake) and
+    // catching up there (the subscription and its backlog read).
+    const reachedAt = pages.map((page) => page.connectedAt.find((at) => at > killedAt));
+    const toServer = reachedAt.map((at) => (at === undefined ? Number.POSITIVE_INFINITY : at - killedAt));
+    const toLive = pages.map((page, i) => reconnects[i]! - toServer[i]!).filter(Number.isFinite);
     const survivors = await Promise.all(realtimes.slice(1).map(connectedSockets));
     const acknowledged = records.filter((record) => record.status === 204).length;
 
     console.log(
       `[fault ${signal === 'SIGKILL' ? 2 : 4}: realtime server ${signal}] held ${held} sockets; ` +
         `reconnected: p50 ${percentile(reconnects, 50)} ms, p99 ${percentile(reconnects, 99)} ms, ` +
-        `max ${Math.max(...reconnects)} ms; now on the others: ${survivors.join(' + ')}; ` +
+        `max ${Math.max(...reconnects)} ms (reaching a server: p50 ${percentile(toServer, 50)} ms, ` +
+        `p99 ${percentile(toServer, 99)} ms; then live: p50 ${percentile(toLive, 50)} ms, p99 ${percentile(toLive, 99)} ms); ` +
+        `now on the others: ${survivors.join(' + ')}; ` +
         `posts: ${statusSummary(records)}; pages: missing ${check.missing}, duplicates ${check.duplicates}, ` +
-        `unexpected ${check.unexpected}; exit code ${exitCode}`,
+        `unexpected ${check.unexpected}; exit code ${exitCode}; the test's event-loop delay meanwhile: ` +
+        `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, ` +
+        `max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
     );
+
+    // The slowest pages' attempts: a timeout, a refusal or a slow catch-up each point elsewhere.
+    const slowest = pages
+      .map((page, i) => ({ page, took: reconnects[i]! }))
+      .sort((a, b) => b.took - a.took)
+      .slice(0, 3);
+    for (const { page, took } of slowest) {
+      const trail = page.attempts.map(({ event, at }) => `${event}@${((at - killedAt) / 1000).toFixed(1)}s`);
+      console.log(`  slow page (${took} ms): ${trail.join(' ')}; status ${statusTrail(page, killedAt)}`);
+    }
 
     expect(held).toBe(pageCount);
     expect(acknowledged).toBe(records.length);

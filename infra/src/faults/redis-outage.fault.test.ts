@@ -8,8 +8,10 @@ import {
   comparePage,
   expectedIdsOfAll,
   isLive,
+  missingRanges,
   openPage,
   percentile,
+  statusTrail,
   totals,
   waitUntil,
 } from './support/live-pages';
@@ -173,10 +175,33 @@ describe.skipIf(skip)('Redis SIGKILLed for 10 s under load with 50 live pages', 
         `${acknowledged.length} acknowledged (204), ${stored.size} found, ${lost} lost; ` +
         `statuses: ${statusSummary(records)}; /healthz: ${polls.length} polls, ` +
         `${polls.filter((poll) => poll.status !== 200).length} not 200, ${duringOutage.filter((p) => p.state === 'degraded').length}/${duringOutage.length} degraded during the outage; ` +
-        `pages: ${pages.length}, missing ${check.missing}, duplicates ${check.duplicates}, unexpected ${check.unexpected}; ` +
+        `pages: ${pages.length}, missing ${check.missing}, duplicates ${check.duplicates}, unexpected ${check.unexpected}, ` +
+        `not live at the end ${pages.filter((page) => !isLive(page)).length}; ` +
         `catch-up after Redis returned: p50 ${percentile(catchUps, 50)} ms, p95 ${percentile(catchUps, 95)} ms, max ${Math.max(...catchUps)} ms; ` +
         `realtime servers reconnected: ${servers.filter(Boolean).length}/${servers.length}`,
     );
+
+    // Where a page's gap is, and when the services saw Redis go and come back, says what lost it.
+    pages.forEach((page, i) => {
+      if (comparePage(page, expected[i]!).missing === 0) return;
+      console.log(
+        `  page ${i} (${JSON.stringify(page.scope)}) missing ${missingRanges(page, expected[i]!)}; ` +
+          `status from the kill: ${statusTrail(page, killedAt)}`,
+      );
+    });
+    const at = (line: Record<string, unknown>) => ((Date.parse(String(line.timestamp)) - killedAt) / 1000).toFixed(2);
+    const services = [['api', api] as const, ...realtimes.map((service, k) => [`realtime ${k}`, service] as const)];
+    for (const [name, service] of services) {
+      const redisLines = service.lines.filter((line) => /redis|resync/.test(String(line.message)));
+      const failed = redisLines.filter((line) => line.message === 'redis publish failed');
+      const events = redisLines
+        .filter((line) => line.message !== 'redis publish failed')
+        .map((line) => `${String(line.message)}${line.role ? ` (${String(line.role)})` : ''} @${at(line)}s`);
+      const failures = failed.length
+        ? `; ${failed.length} publishes failed @${at(failed[0]!)}–${at(failed.at(-1)!)}s`
+        : '';
+      console.log(`  ${name}: ${events.slice(0, 12).join('; ')}${failures}`);
+    }
 
     expect(acknowledged.length).toBe(POSTS);
     expect(lost).toBe(0);

@@ -50,6 +50,37 @@ describe('FeedState', () => {
     expect(ids(state.completeSubscribe([message(2)]))).toEqual([2]);
   });
 
+  it('reads a backlog bigger than one reply page by page, holding live messages until the last page', () => {
+    const state = new FeedState(10);
+    expect(state.beginSubscribe()).toBe(10);
+    expect(state.live(message(31))).toEqual([]);
+    // The first page: the lowest ids missed. The live 31 is newer than what is read so far.
+    expect(ids(state.completeSubscribe([message(11), message(12)], true))).toEqual([11, 12]);
+    expect(state.beginSubscribe()).toBe(12);
+    expect(state.live(message(32))).toEqual([]);
+    expect(ids(state.completeSubscribe([message(13), message(31)]))).toEqual([13, 31, 32]);
+    expect(state.newestId()).toBe(32);
+    expect(ids(state.live(message(33)))).toEqual([33]);
+  });
+
+  it('drops a buffered copy of a backlog message even when the id memory has forgotten it', () => {
+    const state = new FeedState(0);
+    state.beginSubscribe();
+    expect(state.live(message(1))).toEqual([]);
+    const pages = REMEMBERED_IDS + 200;
+    let handedOver: number[] = [];
+    for (let start = 1; start <= pages; start += 200) {
+      const page = Array.from({ length: 200 }, (_, k) => message(start + k));
+      const more = start + 200 <= pages;
+      handedOver = ids(state.completeSubscribe(page, more));
+      if (more) state.beginSubscribe();
+    }
+    // The last page only: the buffered 1 came with the first page and is not handed over again.
+    expect(handedOver).toEqual(Array.from({ length: 200 }, (_, k) => pages - 199 + k));
+    expect(state.newestId()).toBe(pages);
+    expect(state.live(message(pages + 1))).toHaveLength(1);
+  });
+
   it('never brings back a removed message, live or from a backlog read before the removal', () => {
     const state = new FeedState(0);
     state.beginSubscribe();

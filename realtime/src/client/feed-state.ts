@@ -19,16 +19,38 @@ export class FeedState {
   private readonly removed = new Set<number>();
   private buffer: LiveMessage[] | null = null;
   private newest: number;
+  /**
+   * Where the next backlog read starts when that is below `newest`: the page
+   * may lack messages above it (a resync said live events after it may be
+   * lost, or a backlog read so far reached only this id). Kept across failed
+   * and re-sent subscriptions until a read completes.
+   */
+  private cursor: number | null = null;
 
   constructor(newestId: number, knownIds: Iterable<number> = []) {
     this.known = new Set(knownIds);
     this.newest = newestIdOf(this.known, newestId);
   }
 
-  /** Starts a (re)subscription; returns the id to subscribe after. */
+  /**
+   * Starts a (re)subscription, or the next page of a backlog that did not fit
+   * in one reply; returns the id to subscribe after. Live messages buffered by
+   * the one before are kept: they are real messages of the scope, and still
+   * newer than the backlog pages read so far.
+   */
   beginSubscribe(): number {
-    this.buffer = [];
-    return this.newest;
+    this.buffer ??= [];
+    return this.cursor ?? this.newest;
+  }
+
+  /**
+   * Live events after `afterId` may have been lost (`timeline:resync`): the
+   * next read starts there, not at the newest id shown, which live messages
+   * that did arrive may have carried past the lost ones.
+   */
+  resync(afterId: number | undefined): void {
+    if (afterId === undefined) return;
+    this.cursor = Math.min(this.cursor ?? this.newest, afterId);
   }
 
   /** The subscription ended without a reply (disconnect, timeout): what was buffered comes back in the next backlog. */
@@ -36,11 +58,30 @@ export class FeedState {
     this.buffer = null;
   }
 
-  /** The backlog arrived: it and what was buffered meanwhile, new ones only, oldest first. */
-  completeSubscribe(backlog: readonly LiveMessage[]): LiveMessage[] {
+  /**
+   * The backlog arrived: it and what was buffered meanwhile, new ones only,
+   * oldest first. With `more`, the backlog is one page of a longer one (the
+   * lowest ids missed, gap-free up to its newest): only the page is handed
+   * over, and live messages stay buffered until the last page is in —
+   * taking a newer live id now would skip the pages still to read.
+   */
+  completeSubscribe(backlog: readonly LiveMessage[], more = false): LiveMessage[] {
+    const fromBacklog = this.accept(backlog);
+    if (more) {
+      this.cursor = newestIdOf(
+        backlog.map((message) => message.id),
+        this.cursor ?? this.newest,
+      );
+      return fromBacklog;
+    }
+    this.cursor = null;
     const buffered = this.buffer ?? [];
     this.buffer = null;
-    return this.accept([...backlog, ...buffered]);
+    // Ids are handed out in commit order (db messages.ts) and every page of the backlog was read
+    // after the socket joined its rooms, so the pages hold every id up to the newest one now:
+    // a buffered copy at or below it is a duplicate, even one the bounded id memory forgot.
+    const newest = this.newest;
+    return [...fromBacklog, ...this.accept(buffered.filter((message) => message.id > newest))];
   }
 
   /** A live message: to show now (a list of 0 or 1), or held until the backlog is in. */

@@ -3,6 +3,7 @@ import {
   type ClientToServerEvents,
   type LiveMessage,
   type LiveScope,
+  RECEIPT_INTERVAL_MS,
   RECEIPT_SAMPLE_RATE,
   type ServerToClientEvents,
   type SubscribeReply,
@@ -62,6 +63,17 @@ const RECONNECT: Partial<ManagerOptions> = {
 /** Pages answer a `timeline:resync` within this, at random: the catch-up budget is 2 s after Redis returns. */
 const RESYNC_SPREAD_MS = 500;
 
+/**
+ * A backlog bigger than one reply (BACKLOG_LIMIT) is read page by page: each
+ * reply holds the lowest ids missed, gap-free up to its newest, and the next
+ * request continues from there. Requests are spaced so that, with the
+ * receipts, a page stays well under the server's per-socket event rate
+ * (SOCKET_LIMITS.eventsPerSecond, 10/s), which drops what is over it. Past
+ * MAX_BACKLOG_PAGES (10,000 messages) the page gives up and offers a reload.
+ */
+const BACKLOG_PAGE_SPACING_MS = 200;
+const MAX_BACKLOG_PAGES = 50;
+
 function jittered(baseMs: number): number {
   return baseMs * (0.5 + Math.random());
 }
@@ -89,11 +101,29 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   // Each subscription gets a number; replies and timeouts of an older one (an earlier connection,
   // or a subscription a resync replaced) are ignored.
   let generation = 0;
+  let lastReceiptAt = Number.NEGATIVE_INFINITY;
+  /** The subscription in progress, page after page: the id it started after and the newest id it read. */
+  let chain: { start: number; end: number } | undefined;
+  /** A resync that came during `chain`: the lowest id it named (Infinity: none). */
+  let again: number | undefined;
 
-  const subscribe = () => {
+  /**
+   * Where to read again after a resync that came during a chain: from its id
+   * if that is below where the chain started; else the chain has read that
+   * range already, and only what was committed after its last read is left.
+   */
+  const applyAgain = () => {
+    if (again !== undefined && chain) state.resync(again < chain.start ? again : chain.end);
+    again = undefined;
+  };
+
+  /** `backlogPage`: how many pages of this backlog came before (0 for a new subscription). */
+  const subscribe = (backlogPage = 0) => {
     const mine = ++generation;
     clearTimeout(retry);
     const afterId = state.beginSubscribe();
+    chain ??= { start: afterId, end: afterId };
+    const sentAt = Date.now();
     socket
       .timeout(options.subscribeTimeoutMs ?? 10_000)
       .emit('timeline:subscribe', { scope: options.scope, afterId }, (error: Error | null, reply: SubscribeReply) => {
@@ -103,12 +133,26 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
           if (!error && !reply.ok && reply.error === 'unauthorized') return status('unauthorized');
           // The server or its database hiccuped: try again on the same connection, backing off.
           attempt += 1;
-          retry = setTimeout(subscribe, jittered(Math.min(10_000, 500 * 2 ** attempt)));
+          retry = setTimeout(() => subscribe(), jittered(Math.min(10_000, 500 * 2 ** attempt)));
           return;
         }
         attempt = 0;
-        const fresh = state.completeSubscribe(reply.messages);
+        const more = reply.truncated && backlogPage + 1 < MAX_BACKLOG_PAGES;
+        const fresh = state.completeSubscribe(reply.messages, more);
         if (fresh.length > 0) options.onMessages(fresh);
+        if (chain) for (const message of reply.messages) chain.end = Math.max(chain.end, message.id);
+        if (more) {
+          retry = setTimeout(() => subscribe(backlogPage + 1), sentAt + BACKLOG_PAGE_SPACING_MS - Date.now());
+          return;
+        }
+        if (again !== undefined) {
+          // A resync came meanwhile: one more read, at once, from where it says.
+          applyAgain();
+          chain = undefined;
+          retry = setTimeout(() => subscribe(), BACKLOG_PAGE_SPACING_MS - (Date.now() - sentAt));
+          return;
+        }
+        chain = undefined;
         status(reply.truncated ? 'stale' : 'live');
       });
   };
@@ -121,6 +165,9 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     generation += 1;
     clearTimeout(retry);
     state.abortSubscribe();
+    // The subscription after the reconnect starts where this one would have gone on.
+    applyAgain();
+    chain = undefined;
     if (stopped) return;
     status('offline');
     // socket.io-client does not reconnect after a server-side disconnect; this page still wants its timeline.
@@ -137,16 +184,34 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
       retry = setTimeout(() => socket.connect(), jittered(Math.min(10_000, 500 * 2 ** refusals)));
     }
   });
-  socket.on('timeline:resync', () => {
+  socket.on('timeline:resync', (resync) => {
     // Live events were lost somewhere (Redis was away): read the gap again, spread out so a
     // server's pages do not all hit the database in the same millisecond.
-    if (stopped || !socket.connected) return;
+    if (stopped) return;
+    const afterId = typeof resync?.afterId === 'number' ? resync.afterId : undefined;
+    // A subscription in progress is not cut short (its reply would be wasted): one more read follows it.
+    if (chain) {
+      again = Math.min(again ?? Number.POSITIVE_INFINITY, afterId ?? Number.POSITIVE_INFINITY);
+      return;
+    }
+    // Even offline: the read after the reconnect must start below the loss too.
+    state.resync(afterId);
+    if (!socket.connected) return;
     clearTimeout(retry);
-    retry = setTimeout(subscribe, Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
+    retry = setTimeout(() => subscribe(), Math.random() * (options.resyncSpreadMs ?? RESYNC_SPREAD_MS));
   });
   const receiptSampleRate = options.receiptSampleRate ?? RECEIPT_SAMPLE_RATE;
   socket.on('message:created', (message) => {
-    if (message.committedAt !== undefined && Math.random() < receiptSampleRate) {
+    // Sampled, and at most one a RECEIPT_INTERVAL_MS (all the server counts): at a high message rate a
+    // sample alone would pass the server's per-socket event rate, which drops the excess — a
+    // subscription among it — and disconnects a socket that keeps going over it.
+    const now = Date.now();
+    if (
+      message.committedAt !== undefined &&
+      now - lastReceiptAt >= RECEIPT_INTERVAL_MS &&
+      Math.random() < receiptSampleRate
+    ) {
+      lastReceiptAt = now;
       socket.emit('delivery:receipt', { id: message.id });
     }
     const fresh = state.live(message);

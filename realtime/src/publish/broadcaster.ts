@@ -11,8 +11,11 @@ export interface Broadcaster {
   /** Every socket in `fromRoom`, on every server, joins `room`. */
   join(fromRoom: string, room: string): void;
   leave(fromRoom: string, room: string): void;
-  /** Every socket, on every server, is told to re-read what it may have missed (`timeline:resync`). */
-  resyncAll(): void;
+  /**
+   * Every socket, on every server, is told to re-read what it may have missed
+   * (`timeline:resync`), from `afterId` at the latest (see TimelineResync).
+   */
+  resyncAll(afterId?: number): void;
   /** Every socket in `room`, on every server, is disconnected. */
   disconnect(room: string): void;
 }

@@ -4,6 +4,7 @@ import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, openRedis, withSafePub
 import type { Broadcaster } from './broadcaster';
 import { emitterBroadcaster } from './emitter-broadcaster';
 import { inProcessPublisher } from './local-hub';
+import { lossFloor } from './loss-floor';
 import { resyncScheduler } from './resync-scheduler';
 import { publisherOver } from './timeline-publisher';
 
@@ -38,18 +39,35 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
   const { logger } = options;
   // Filled in below, before Redis can report a reconnect (openRedis returns first).
   const late: { broadcaster?: Broadcaster } = {};
-  const resync = resyncScheduler(() => late.broadcaster?.resyncAll());
+  // The ids this process published and when: a resync tells pages to read again from before the loss.
+  const loss = lossFloor();
+  const resync = resyncScheduler(() => late.broadcaster?.resyncAll(loss.take()));
   const redis = await openRedis(
     options.redisUrl,
     logger,
     'publisher',
     { ...PUBLISHER_OPTIONS, waitMs: options.connectWaitMs ?? 1_000 },
     resync.restored,
+    loss.lost,
   );
-  const broadcaster = emitterBroadcaster(withSafePublish(redis, logger, resync), options.channel ?? 'socket.io');
+  const outcome = {
+    failed() {
+      loss.lost();
+      resync.failed();
+    },
+    succeeded: resync.succeeded,
+  };
+  const broadcaster = emitterBroadcaster(withSafePublish(redis, logger, outcome), options.channel ?? 'socket.io');
   late.broadcaster = broadcaster;
+  const publisher = publisherOver(broadcaster);
   return {
-    publisher: publisherOver(broadcaster),
+    publisher: {
+      ...publisher,
+      messagePosted(message) {
+        loss.sent(message.id);
+        publisher.messagePosted(message);
+      },
+    },
     redis,
     async close() {
       resync.stop();

@@ -19,8 +19,8 @@ export function emitterBroadcaster(client: RedisClient, channel: string): Broadc
     leave(fromRoom, room) {
       emitter.in(fromRoom).socketsLeave(room);
     },
-    resyncAll() {
-      emitter.emit('timeline:resync');
+    resyncAll(afterId) {
+      emitter.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
     disconnect(room) {
       emitter.in(room).disconnectSockets(true);

@@ -13,8 +13,8 @@ export function ioBroadcaster(io: RealtimeIo): Broadcaster {
     leave(fromRoom, room) {
       io.in(fromRoom).socketsLeave(room);
     },
-    resyncAll() {
-      io.emit('timeline:resync');
+    resyncAll(afterId) {
+      io.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
     disconnect(room) {
       io.in(room).disconnectSockets(true);

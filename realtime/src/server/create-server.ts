@@ -5,6 +5,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { ServerToClientEvents } from '../contract';
 import { ioBroadcaster } from '../publish/io-broadcaster';
+import { lossFloor } from '../publish/loss-floor';
 import { registerLocalServer } from '../publish/local-hub';
 import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
@@ -87,16 +88,29 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   // Whatever a request does, it cannot end the process: a listener's error is logged and answered 500.
   guardRequests(httpServer, logger);
 
+  // The live message ids this server delivered and when (a resync after a lost subscription reads from there).
+  const loss = lossFloor();
   if (options.redis) {
     try {
       const pub = await connectRedis(options.redis.url, logger, 'adapter-pub');
       redisClients.push(pub);
       // Events published while this server's subscription was down are gone: once it is back,
-      // every page on this server re-reads what it missed from the database (timeline:resync).
-      const sub = await duplicateRedis(pub, logger, 'adapter-sub', () => {
-        logger.info('telling live pages to resync after a Redis outage', { sockets: io.engine.clientsCount });
-        io.local.emit('timeline:resync');
-      });
+      // every page on this server re-reads what it missed from the database (timeline:resync),
+      // from the newest id this server had delivered before the loss.
+      const sub = await duplicateRedis(
+        pub,
+        logger,
+        'adapter-sub',
+        () => {
+          const afterId = loss.take();
+          logger.info('telling live pages to resync after a Redis outage', {
+            sockets: io.engine.clientsCount,
+            afterId,
+          });
+          io.local.emit('timeline:resync', afterId === undefined ? {} : { afterId });
+        },
+        loss.lost,
+      );
       redisClients.push(sub);
       io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
       options.metrics.trackRedis('adapter-pub', pub);
@@ -112,6 +126,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const latency = deliveryLatency(metrics);
   const countDelivery = (event: keyof ServerToClientEvents, payload?: Parameters<typeof latency.outgoing>[1]) => {
     latency.outgoing(event, payload);
+    if (event === 'message:created' && payload && 'id' in payload) loss.sent(payload.id);
     let counter = delivered.get(event);
     if (!counter) {
       counter = metrics.delivered.labels({ event });

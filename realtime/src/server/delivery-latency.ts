@@ -1,11 +1,15 @@
-import type { DeliveryReceipt, LiveMessage, MessagesRemoved, ServerToClientEvents } from '../contract';
+import {
+  type DeliveryReceipt,
+  type LiveMessage,
+  type MessagesRemoved,
+  RECEIPT_INTERVAL_MS,
+  type ServerToClientEvents,
+} from '../contract';
 import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
 
 /** Live messages remembered for receipts: the newest this many ids this server emitted. */
 const REMEMBERED = 2_048;
-/** One receipt per socket per this long counts; more is a misbehaving client. */
-const RECEIPT_INTERVAL_MS = 1_000;
 
 type Payload = LiveMessage | MessagesRemoved;
 
@@ -51,6 +55,7 @@ export function deliveryLatency(metrics: RealtimeMetrics) {
       const committedAt = typeof id === 'number' ? committedAtById.get(id) : undefined;
       if (committedAt === undefined) return;
       const now = Date.now();
+      // One receipt per socket per RECEIPT_INTERVAL_MS counts; more is a misbehaving client.
       if (now - (lastReceipt.get(socket) ?? 0) < RECEIPT_INTERVAL_MS) return;
       lastReceipt.set(socket, now);
       metrics.commitToBrowser.observe(Math.max(0, now - committedAt) / 1000);

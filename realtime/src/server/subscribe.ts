@@ -25,7 +25,11 @@ export interface SubscribeDeps {
   viewers: ViewerCounter;
   /** The backlog read; create-server shares identical waiting reads (backlog-reader.ts). Defaults to the database's. */
   readSince?: ReadSince;
-  /** Bounds how many subscriptions read the database at once (backlog-reader.ts); unbounded by default. */
+  /**
+   * Bounds how many subscriptions read the follow graph at once (backlog-reader.ts); unbounded by
+   * default. Only that read: the backlog read has its own bound in `readSince`, and must not wait
+   * behind this one, or identical backlog reads could not meet there to be shared.
+   */
   limit?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
@@ -54,8 +58,7 @@ async function subscribe(socket: RealtimeSocket, request: unknown, deps: Subscri
   const { scope, afterId } = parsed.data;
   const user = socket.data.user;
   if (scope.kind === 'home' && !user) return { ok: false, error: 'unauthorized' };
-  const run = deps.limit ?? ((task) => task());
-  return run(() => subscribeTo(socket, scope, afterId, user, deps));
+  return subscribeTo(socket, scope, afterId, user, deps);
 }
 
 async function subscribeTo(
@@ -69,7 +72,8 @@ async function subscribeTo(
   try {
     let dbScope: TimelineScope;
     if (scope.kind === 'home' && user) {
-      await joinHomeRooms(socket, user.id, deps.db);
+      const run = deps.limit ?? ((task) => task());
+      await run(() => joinHomeRooms(socket, user.id, deps.db));
       dbScope = { kind: 'home', userId: user.id };
     } else if (scope.kind === 'user') {
       await socket.join(rooms.author(scope.userId));

@@ -18,7 +18,10 @@ export interface LivePage {
   /** Arrival time (Date.now()) of each id. */
   arrivedAt: Map<number, number>;
   statuses: Array<{ status: LiveStatus; at: number }>;
-  /** The address its socket is connected to now, as the client sees it. */
+  /** When its socket (re)connected (Date.now()): a reconnect splits into reaching a server and catching up. */
+  connectedAt: number[];
+  /** socket.io-client's reconnect attempts and their errors, with times: why reaching a server took long. */
+  attempts: Array<{ event: string; at: number }>;
   stop(): void;
 }
 
@@ -61,6 +64,13 @@ export function openPage(spec: PageSpec): LivePage {
       extraHeaders: spec.sessionToken ? { cookie: `session=${encodeURIComponent(spec.sessionToken)}` } : {},
     },
   });
+  const connectedAt: number[] = [];
+  timeline.socket.on('connect', () => connectedAt.push(Date.now()));
+  const attempts: LivePage['attempts'] = [];
+  timeline.socket.io.on('reconnect_attempt', (n) => attempts.push({ event: `attempt ${n}`, at: Date.now() }));
+  timeline.socket.io.on('reconnect_error', (error) =>
+    attempts.push({ event: `error (${error.message})`, at: Date.now() }),
+  );
   return {
     scope: spec.scope,
     viewerId: spec.viewerId,
@@ -68,6 +78,8 @@ export function openPage(spec: PageSpec): LivePage {
     received,
     arrivedAt,
     statuses,
+    connectedAt,
+    attempts,
     stop: () => timeline.stop(),
   };
 }
@@ -147,4 +159,31 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** The ids a page lacks, as ranges ("120–257, 301"), at most `max` of them: where a gap is says what caused it. */
+export function missingRanges(page: LivePage, expected: readonly number[], max = 5): string {
+  const shown = new Set(page.received.map((message) => message.id));
+  const ranges: Array<[number, number]> = [];
+  let count = 0;
+  let previousMissing = false;
+  for (const id of expected) {
+    if (shown.has(id)) {
+      previousMissing = false;
+      continue;
+    }
+    count += 1;
+    // `expected` is the scope's ids in order: a run of them missing is one range.
+    if (previousMissing) ranges.at(-1)![1] = id;
+    else ranges.push([id, id]);
+    previousMissing = true;
+  }
+  if (count === 0) return 'none';
+  const text = ranges.slice(0, max).map(([from, to]) => (from === to ? `${from}` : `${from}–${to}`));
+  return `${count} (${text.join(', ')}${ranges.length > max ? `, … ${ranges.length} ranges` : ''})`;
+}
+
+/** A page's status changes as "live@+0.3s offline@+5.1s …", relative to `since`. */
+export function statusTrail(page: LivePage, since: number): string {
+  return page.statuses.map(({ status, at }) => `${status}@${((at - since) / 1000).toFixed(1)}s`).join(' ');
 }

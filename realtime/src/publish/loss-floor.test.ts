@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LOSS_MARGIN_MS, lossFloor } from './loss-floor';
+
+describe('lossFloor', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('names the newest id that went out a margin before the loss', () => {
+    const loss = lossFloor();
+    loss.sent(10);
+    vi.advanceTimersByTime(1_000);
+    loss.sent(11);
+    vi.advanceTimersByTime(LOSS_MARGIN_MS);
+    loss.sent(12); // within the margin: it may have been overtaken by a lost one
+    vi.advanceTimersByTime(500);
+    loss.lost();
+    expect(loss.take()).toBe(11);
+  });
+
+  it('names nothing when nothing went out live, and everything below the first when all is recent', () => {
+    const quiet = lossFloor();
+    quiet.lost();
+    expect(quiet.take()).toBeUndefined();
+    const recent = lossFloor();
+    recent.sent(40);
+    recent.sent(41);
+    recent.lost();
+    expect(recent.take()).toBe(39);
+  });
+
+  it('keeps the lowest floor of an outage until a resync took it; the next loss starts anew', () => {
+    const loss = lossFloor();
+    loss.sent(5);
+    vi.advanceTimersByTime(LOSS_MARGIN_MS + 1);
+    loss.lost();
+    loss.sent(6); // a publish that got through between two refusals
+    vi.advanceTimersByTime(LOSS_MARGIN_MS + 1);
+    loss.lost();
+    expect(loss.take()).toBe(5);
+    // Back to normal: messages go out again, then a new outage.
+    loss.sent(7);
+    vi.advanceTimersByTime(LOSS_MARGIN_MS + 1);
+    loss.lost();
+    expect(loss.take()).toBe(7);
+  });
+});

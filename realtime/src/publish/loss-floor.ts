@@ -1,0 +1,80 @@
+/**
+ * How far before the first sign of a loss the floor goes back: publishes from
+ * different processes reach Redis a little out of id order, and a busy
+ * process can be late with one. Re-reading that much again costs a backlog
+ * page at most; the pages drop what they already show.
+ */
+export const LOSS_MARGIN_MS = 2_000;
+
+/** One checkpoint per this long at most; the floor is found to within it (far less than the margin). */
+const CHECKPOINT_MS = 100;
+/** Checkpoints kept: far more than the margin, so a floor is found even for a late-noticed loss. */
+const HISTORY_MS = 30_000;
+
+export interface LossFloor {
+  /** A live message went out (was published, or was written to a socket). */
+  sent(id: number): void;
+  /** Events may be lost from now on (connection lost, a publish refused). Only the first of an outage counts. */
+  lost(): void;
+  /**
+   * For the `timeline:resync` after the loss: the newest id that surely went
+   * out before it (pages read again above it), undefined when nothing went
+   * out live before it (pages then read from their newest id, which only
+   * backlogs gave them). The next loss after this starts a new floor.
+   */
+  take(): number | undefined;
+}
+
+/**
+ * Why: a page's newest id is not where its gap begins when live events were
+ * lost — messages that did arrive after the loss carry it past the lost
+ * ones. Whoever loses events (a realtime server's subscription, a publisher's
+ * connection) knows which ids it had sent before; the resync carries that.
+ */
+export function lossFloor(marginMs = LOSS_MARGIN_MS): LossFloor {
+  const checkpoints: Array<{ at: number; id: number }> = [];
+  let prunedId: number | undefined;
+  let firstId: number | undefined;
+  let newest = 0;
+  let inLoss = false;
+  let floor: number | undefined;
+  let taken = true;
+
+  const floorAt = (time: number): number | undefined => {
+    for (let i = checkpoints.length - 1; i >= 0; i -= 1) {
+      if (checkpoints[i]!.at <= time) return checkpoints[i]!.id;
+    }
+    if (prunedId !== undefined) return prunedId;
+    // Everything that went out went out within the margin: only what came before the first is sure.
+    return firstId === undefined ? undefined : firstId - 1;
+  };
+
+  return {
+    sent(id) {
+      inLoss = false;
+      firstId ??= id;
+      if (id <= newest) return;
+      newest = id;
+      const now = Date.now();
+      const last = checkpoints.at(-1);
+      if (last && now - last.at < CHECKPOINT_MS) {
+        last.id = id;
+        last.at = now;
+      } else checkpoints.push({ at: now, id });
+      while (checkpoints.length > 0 && now - checkpoints[0]!.at > HISTORY_MS) prunedId = checkpoints.shift()!.id;
+    },
+    lost() {
+      if (inLoss) return;
+      inLoss = true;
+      const candidate = floorAt(Date.now() - marginMs);
+      if (taken) floor = candidate;
+      // Another loss before the resync went out must not raise the floor.
+      else if (candidate !== undefined) floor = floor === undefined ? candidate : Math.min(floor, candidate);
+      taken = false;
+    },
+    take() {
+      taken = true;
+      return floor;
+    },
+  };
+}
