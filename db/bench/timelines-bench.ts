@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BACKLOG_LIMIT } from '@minitwit/realtime';
 import pg from 'pg';
 import { openDatabase } from '../src/database';
 import { type Cursor, decodeCursor } from '../src/domain/cursor';
@@ -35,7 +36,7 @@ const REQUESTS = Number(flags.requests);
 const WARMUP = 20;
 /** The web app's page size and the realtime server's backlog read (BACKLOG_LIMIT + 1). */
 const PAGE_SIZE = 30;
-const BACKLOG_READ = 201;
+const BACKLOG_READ = BACKLOG_LIMIT + 1;
 const MISSED = 1_000;
 const root = new URL('../..', import.meta.url).pathname;
 const webBuild = join(root, 'web/build');
