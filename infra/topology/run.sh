@@ -194,6 +194,7 @@ live_load_during() {
 
 # --- 2. docker-compose
 if [[ " $phases " == *" compose "* ]]; then
+  phase_start=$SECONDS
   log "compose: up"
   cp "$proxy_conf" "$work/nginx.conf"
   # The proxy config under test (NGINX_CONF), mounted where compose mounts it.
@@ -234,10 +235,12 @@ if [[ " $phases " == *" compose "* ]]; then
   check "compose: live again once realtime is back, no proxy restart" \
     until_ok 120 tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 20
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
+  figure "compose phase: $((SECONDS - phase_start)) s"
 fi
 
 # --- 3. Docker Swarm
 if [[ " $phases " == *" swarm "* ]]; then
+  phase_start=$SECONDS
   log "swarm: init and stack deploy"
   "$DOCKER" swarm init --advertise-addr 127.0.0.1 >/dev/null 2>&1 || "$DOCKER" swarm init >/dev/null
   "$DOCKER" node update --label-add minitwit.postgres=true "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
@@ -347,6 +350,8 @@ if [[ " $phases " == *" swarm "* ]]; then
   figure "swarm: slowest API request while an api replica is dead: $(seconds "$(field "$work/load-api-killed.json" 'j.slowestRequestMs')") s (limit 0.30 s; $(field "$work/load-api-killed.json" 'j.failed') failed of $(field "$work/load-api-killed.json" 'j.requests'))"
 fi
 
+[[ " $phases " == *" swarm "* ]] && figure "swarm phase: $((SECONDS - phase_start)) s"
+figure "run.sh wall time before teardown: $SECONDS s (phases: $phases)"
 log "summary"
 for f in "${figures[@]}"; do printf '  %s\n' "$f"; done
 teardown_status=0
