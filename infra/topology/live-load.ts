@@ -163,7 +163,10 @@ for (const page of pages) {
   });
 }
 
-const stored = await api(`/msgs/${author}?no=1000000`);
+// The API's largest page (MAX_NO, 10,000): a run posts a few thousand at most.
+const stored = await api(`/msgs/${author}?no=10000`);
+if (stored.status !== 200)
+  throw new Error(`reading back ${author}'s messages: ${stored.status} ${await stored.text()}`);
 const storedTexts = new Set(((await stored.json()) as { content: string }[]).map((m) => m.content));
 const lost = acked.filter((s) => !storedTexts.has(s.text)).length;
 const failed = sent.filter((s) => s.status !== 204 || s.ms > SIMULATOR_TIMEOUT_MS);
