@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -59,6 +60,41 @@ describe.skipIf(!existsSync(COMPOSE))('docker-stack.yml', () => {
     expect(published).toEqual(['proxy']);
     expect(stdout).toMatch(/mode: host/);
     expect(stdout).not.toMatch(/depends_on/);
+  });
+
+  // `docker stack deploy` refuses the whole stack when one config file is missing, and a
+  // rules file mounted where prometheus.yml does not look is silently ignored (no alerts).
+  it('names only files that exist, and gives Prometheus every rules file where its config reads them', async () => {
+    const stack = parse(await readFile(join(root, 'docker-stack.yml'), 'utf8')) as {
+      services: Record<string, { command?: string[]; configs?: { source: string; target: string }[] }>;
+      configs: Record<string, { file: string }>;
+    };
+    for (const [name, { file }] of Object.entries(stack.configs))
+      expect(existsSync(join(root, file)), `config ${name}: ${file}`).toBe(true);
+    const rulesDir = join(root, 'monitoring/prometheus/rules');
+    const mounted = (stack.services.prometheus?.configs ?? []).map(({ source, target }) => ({
+      file: stack.configs[source]?.file,
+      target,
+    }));
+    for (const file of (await readdir(rulesDir)).filter((f) => f.endsWith('.yml')))
+      expect(mounted).toContainEqual({
+        file: `./monitoring/prometheus/rules/${file}`,
+        target: `/etc/prometheus/rules/${file}`,
+      });
+    expect(await readFile(join(root, 'monitoring/prometheus/prometheus.yml'), 'utf8')).toContain(
+      '/etc/prometheus/rules/*.yml',
+    );
+  });
+
+  it('runs web, api and realtime with the same commands as docker-compose.yml', async () => {
+    const [stack, composed] = await Promise.all(
+      ['docker-stack.yml', 'docker-compose.yml'].map(
+        async (file) =>
+          parse(await readFile(join(root, file), 'utf8')) as { services: Record<string, { command?: string[] }> },
+      ),
+    );
+    for (const service of ['web', 'api', 'realtime'])
+      expect(stack?.services[service]?.command, service).toEqual(composed?.services[service]?.command);
   });
 });
 

@@ -19,7 +19,12 @@ export async function containersWith(labels: string): Promise<string[]> {
 interface AccessLine {
   uri: string;
   status: number;
+  /** Every address tried, comma-separated ("a, b" after a failed connect). */
   upstream: string;
+  /** Seconds the proxy took, whole request. */
+  ms: number;
+  /** Connect time per address tried, seconds (absent from older configs' log format). */
+  upstream_ms: string;
 }
 
 /** The proxy containers' access-log lines since a time (RFC 3339), parsed. */
@@ -30,7 +35,7 @@ export async function proxyLogSince(proxyLabel: string, since: string): Promise<
     for (const line of stdout.split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
-        lines.push(JSON.parse(line) as AccessLine);
+        lines.push({ upstream_ms: '', ...(JSON.parse(line) as Omit<AccessLine, 'upstream_ms'>) });
       } catch {
         // not an access-log line
       }

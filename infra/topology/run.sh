@@ -8,7 +8,8 @@
 #   3. Docker Swarm: the stack deployed, only the proxy publishing ports, the
 #      same checks through its proxy, then under live load (steady simulator
 #      posts, browsers watching): a rolling update of api, web and realtime;
-#      realtime scaled 3 -> 5 -> 2; a realtime replica killed and one frozen;
+#      realtime scaled 3 -> 5 -> 2; a realtime replica killed, one cut off the
+#      network (silently vanished) and one frozen (hung: its kernel still accepts);
 #      an api replica killed. Each must leave 0 failed requests, 0 lost
 #      writes, no gap or duplicate on any page, every page live within 10 s.
 #   4. everything torn down (stack, swarm, containers, networks, volumes);
@@ -54,6 +55,9 @@ check() {
   if "$@"; then pass "$name"; else fail "$name"; fi
 }
 figure() { figures+=("$*"); printf 'FIGURE %s\n' "$*"; }
+# field <json-file> <js expression on j>: one value from a helper's JSON report ("?" when absent).
+field() { node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").at(-1)); const v = eval(process.argv[2]); process.stdout.write(String(v ?? "?"))' "$1" "$2" 2>/dev/null || printf '?'; }
+seconds() { awk -v ms="$1" 'BEGIN { if (ms == "?") print "?"; else printf "%.2f", ms / 1000 }'; }
 
 # Test-only values, fresh each run. The simulator's credentials are the
 # course's published pair: the contract tests and e2e specs use them.
@@ -117,7 +121,9 @@ if ! "$DOCKER" build -q --pull=false --build-arg "NODE_IMAGE=$NODE_IMAGE" -t min
   exit 1
 fi
 pass "the MiniTwit image builds"
-figure "MiniTwit image: $((SECONDS - start)) s"
+figure "MiniTwit image build: $((SECONDS - start)) s"
+size_mb() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{printf "%.0f MB", $1 / 1e6}'; }
+figure "image sizes: minitwit $(size_mb minitwit:topology-1) (on $NODE_IMAGE $(size_mb "$NODE_IMAGE")), postgres $(size_mb "$POSTGRES_IMAGE"), redis $(size_mb "$REDIS_IMAGE"), nginx $(size_mb "$NGINX_IMAGE"), prometheus $(size_mb "$PROMETHEUS_IMAGE")"
 # The "new version" for the rolling update: the same build under another image id.
 printf 'FROM minitwit:topology-1\nLABEL minitwit.topology.revision=2\n' |
   "$DOCKER" build -q --pull=false -t minitwit:topology-2 - >/dev/null
@@ -167,7 +173,8 @@ through_proxy() { # through_proxy <realtime-label> <proxy-label> <name prefix> <
 live_load_during() {
   local name=$1
   shift
-  local stop="$work/stop-$RANDOM"
+  local stop="$work/stop-$RANDOM" since
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   tsx infra/topology/live-load.ts "$web" "$api" "$stop" 10 4 >"$work/load.json" 2>"$work/load.err" &
   local loader=$!
   # Wait until its pages are live (it says so) before changing anything.
@@ -179,13 +186,18 @@ live_load_during() {
   touch "$stop"
   wait "$loader"
   local status=$?
-  cat "$work/load.err" | tail -3
+  tail -3 "$work/load.err"
   figure "$name: $(cat "$work/load.json")"
+  cp "$work/load.json" "$work/load-$(echo "$name" | tr -c 'a-z0-9\n' -).json"
+  # The same requests as the proxy saw them: retries after a dead address, and its own timing.
+  figure "$name, at the proxy: $(tsx infra/topology/proxy-times.ts "$sproxy" "$since" /msgs/)"
+  [ $changed -eq 0 ] || echo "the change itself failed"
   [ $changed -eq 0 ] && [ $status -eq 0 ]
 }
 
 # --- 2. docker-compose
 if [[ " $phases " == *" compose "* ]]; then
+  phase_start=$SECONDS
   log "compose: up"
   cp "$proxy_conf" "$work/nginx.conf"
   # The proxy config under test (NGINX_CONF), mounted where compose mounts it.
@@ -211,8 +223,9 @@ if [[ " $phases " == *" compose "* ]]; then
   compose_up --scale realtime=5 --no-recreate realtime
   five_healthy() { [ "$("$DOCKER" ps -q --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=realtime --filter health=healthy | wc -l)" -eq 5 ]; }
   until_ok 120 five_healthy
-  check "compose: after scaling realtime 3 -> 5, every replica takes new sockets" \
-    tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 40
+  scaled_sockets() { tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 40 | tee "$work/compose-scale.json"; }
+  check "compose: after scaling realtime 3 -> 5, every replica takes new sockets" scaled_sockets
+  figure "compose: replicas receiving sockets after scale-up 3 -> 5: $(field "$work/compose-scale.json" 'j.receiving') of $(field "$work/compose-scale.json" 'j.replicas') ($(field "$work/compose-scale.json" 'JSON.stringify(j.socketsPerReplica)'))"
 
   check "compose: Grafana's provisioning matches the topology's Prometheus" \
     tsx infra/topology/grafana-provisioning.ts "http://127.0.0.1:$PROMETHEUS_PORT"
@@ -225,10 +238,12 @@ if [[ " $phases " == *" compose "* ]]; then
   check "compose: live again once realtime is back, no proxy restart" \
     until_ok 120 tsx infra/topology/sockets.ts "$web" "$cp,com.docker.compose.service=realtime" "$cproxy" 20
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
+  figure "compose phase: $((SECONDS - phase_start)) s"
 fi
 
 # --- 3. Docker Swarm
 if [[ " $phases " == *" swarm "* ]]; then
+  phase_start=$SECONDS
   log "swarm: init and stack deploy"
   "$DOCKER" swarm init --advertise-addr 127.0.0.1 >/dev/null 2>&1 || "$DOCKER" swarm init >/dev/null
   "$DOCKER" node update --label-add minitwit.postgres=true "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
@@ -266,7 +281,8 @@ if [[ " $phases " == *" swarm "* ]]; then
   rolling_update() {
     local s
     for s in api web realtime; do
-      "$DOCKER" service update --detach=false --quiet --image minitwit:topology-2 "$(svc "$s")" || return 1
+      # --no-resolve-image: no registry to ask for the tag's digest (the engine uses the local image).
+      "$DOCKER" service update --detach=false --quiet --no-resolve-image --image minitwit:topology-2 "$(svc "$s")" || return 1
       [ "$("$DOCKER" service inspect "$(svc "$s")" --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}')" = minitwit:topology-2 ] || return 1
     done
   }
@@ -281,11 +297,23 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   check "swarm: realtime scaled 3 -> 5 -> 2 under live load, new replicas take sockets" \
     live_load_during "scale 3-5-2" scale_up_down
-  figure "after scale-up to 5: $(cat "$work/scale.json" 2>/dev/null)"
+  figure "swarm: replicas receiving sockets after scale-up 3 -> 5: $(field "$work/scale.json" 'j.receiving') of $(field "$work/scale.json" 'j.replicas') ($(field "$work/scale.json" 'JSON.stringify(j.socketsPerReplica)'))"
 
+  # The realtime replica holding the most sockets from the proxy (counted in its network
+  # namespace from the host): the one whose loss the watching pages feel.
+  busiest_realtime() {
+    local id pid n best="" most=-1
+    for id in $("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc realtime)"); do
+      pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$id")
+      n=$(nsenter -t "$pid" -n ss -Htn state established '( sport = :5002 )' | wc -l)
+      if [ "$n" -gt "$most" ]; then most=$n best=$id; fi
+    done
+    echo "victim $best holds $most sockets" >&2
+    echo "$best"
+  }
   kill_realtime() {
     local victim
-    victim=$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc realtime)" | head -1)
+    victim=$(busiest_realtime)
     "$DOCKER" kill "$victim" >/dev/null || return 1
     # Swarm replaces it: two healthy tasks again, the killed one not among them.
     until_ok 120 running realtime 2 || return 1
@@ -293,10 +321,28 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   check "swarm: a killed realtime replica is replaced; its pages live again within 10 s" \
     live_load_during "realtime killed" kill_realtime
+  figure "swarm: a killed realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-killed.json" 'j.slowestDeliveryMs')") s of its post (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-killed.json" 'j.longestNotLiveMs')") s"
+
+  vanish_realtime() {
+    local victim pid
+    victim=$(busiest_realtime)
+    pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$victim")
+    # Cut off from the network, as a host that crashed or a partition: no FIN, no RST, no
+    # answer to a SYN; it stays in DNS until its healthcheck (which needs the database) fails.
+    nsenter -t "$pid" -n iptables -I INPUT ! -i lo -j DROP || return 1
+    nsenter -t "$pid" -n iptables -I OUTPUT ! -o lo -j DROP || return 1
+    sleep 15
+    nsenter -t "$pid" -n iptables -D INPUT ! -i lo -j DROP 2>/dev/null
+    nsenter -t "$pid" -n iptables -D OUTPUT ! -o lo -j DROP 2>/dev/null
+    until_ok 120 running realtime 2
+  }
+  check "swarm: a realtime replica cut off the network silently: its pages live again within 10 s" \
+    live_load_during "realtime vanished" vanish_realtime
+  figure "swarm: a silently vanished realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-vanished.json" 'j.slowestDeliveryMs')") s of its post (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-vanished.json" 'j.longestNotLiveMs')") s"
 
   freeze_realtime() {
     local victim
-    victim=$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc realtime)" | head -1)
+    victim=$(busiest_realtime)
     # Frozen, not killed: no socket is closed, so its browsers must notice by the missing pings.
     "$DOCKER" pause "$victim" >/dev/null || return 1
     sleep 15
@@ -305,6 +351,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   check "swarm: a frozen realtime replica's pages are live again within 10 s" \
     live_load_during "realtime frozen" freeze_realtime
+  figure "swarm: a frozen realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-frozen.json" 'j.slowestDeliveryMs')") s of its post (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-frozen.json" 'j.longestNotLiveMs')") s"
 
   kill_api() {
     local victim
@@ -315,8 +362,11 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   check "swarm: an api replica killed under load: no request waits on its dead address" \
     live_load_during "api killed" kill_api
+  figure "swarm: slowest API request while an api replica is dead: $(seconds "$(field "$work/load-api-killed.json" 'j.slowestRequestMs')") s (limit 0.30 s; $(field "$work/load-api-killed.json" 'j.failed') failed of $(field "$work/load-api-killed.json" 'j.requests'))"
 fi
 
+[[ " $phases " == *" swarm "* ]] && figure "swarm phase: $((SECONDS - phase_start)) s"
+figure "run.sh wall time before teardown: $SECONDS s (phases: $phases)"
 log "summary"
 for f in "${figures[@]}"; do printf '  %s\n' "$f"; done
 teardown_status=0

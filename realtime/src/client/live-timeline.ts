@@ -52,12 +52,19 @@ export interface LiveTimeline {
   stop(): void;
 }
 
-/** Backoff with jitter: socket.io-client doubles from 1 s up to 10 s, each delay ±50%. */
+/**
+ * Backoff with jitter: socket.io-client doubles from 1 s up to 10 s, each delay ±50%.
+ * A handshake that has no answer within 5 s is given up and tried again (socket.io-client
+ * waits 20 s): the proxy may have handed it to a replica that hangs (its kernel still
+ * accepts connections), and the next try may reach a healthy one. A handshake
+ * through the proxy takes milliseconds; on a slow network a try that times out is retried.
+ */
 const RECONNECT: Partial<ManagerOptions> = {
   reconnection: true,
   reconnectionDelay: 1_000,
   reconnectionDelayMax: 10_000,
   randomizationFactor: 0.5,
+  timeout: 5_000,
 };
 
 /** Pages answer a `timeline:resync` within this, at random: the catch-up budget is 2 s after Redis returns. */
