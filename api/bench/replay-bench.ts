@@ -8,7 +8,8 @@ import pg from 'pg';
 import { type Action, generateScenario } from '../src/scenario/generate';
 import { type ReplayResult, SIMULATOR_TIMEOUT_MS, replayInterleaved } from '../src/scenario/replay';
 import { send } from '../src/testing/http-client';
-import { freePort, prepareServers, startApi, startBaseline } from './servers';
+import { freePort } from '@minitwit/monitoring/testing';
+import { prepareServers, startApi, startBaseline } from './servers';
 
 /**
  * `npm run bench:api` (after `npm run build`): replays one generated simulator

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -55,20 +54,4 @@ export function startApi(env: Record<string, string>, cpuProfileDir?: string): C
 
 export function startBaseline(kind: keyof typeof BASELINES, args: string[]): ChildProcess {
   return start([join(baselineDir, `${kind}.js`), ...args], {});
-}
-
-/**
- * A port nothing listens on right now: the machine is shared, so fixed ports
- * could meet another run's server (and measure it).
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { now, sleep } from './clock';
+import { freePort } from '@minitwit/monitoring/testing';
 
 /** `api/src/main.ts`, the API exactly as deployed, as a child process publishing through Redis. */
 export interface ApiChild {
@@ -11,15 +11,6 @@ export interface ApiChild {
 }
 
 const MAIN = fileURLToPath(new URL('../../api/src/main.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 export async function startApi(databaseUrl: string, redisUrl: string, channel: string): Promise<ApiChild> {
   const port = await freePort();

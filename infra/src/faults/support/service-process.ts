@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { freePort } from '@minitwit/monitoring/testing';
 
 /**
  * A MiniTwit service as its own process, as it runs in production, so a test
@@ -108,20 +108,6 @@ export async function startService(
       return code;
     },
   };
-}
-
-/** A port nothing listens on right now (for the web app, whose ORIGIN must name its port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** Environment for `startService('all' | 'web', …)`: the web app on a known port with its ORIGIN. */
