@@ -31,6 +31,4 @@ export const rooms = {
    * shows someone else's page must not start receiving the followed author.
    */
   viewer: (userId: number): string => named(viewerRooms, 'viewer:', userId),
-  /** Every socket opened with one web session, so signing out can disconnect them all. */
-  session: (sessionId: string): string => `session:${sessionId}`,
 };

@@ -1,6 +1,7 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '../contract';
 import type { RedisClient } from '../redis';
+import { SESSION_ENDED } from '../server/session-end';
 import type { Broadcaster } from './broadcaster';
 
 /**
@@ -22,8 +23,8 @@ export function emitterBroadcaster(client: RedisClient, channel: string): Broadc
     resyncAll(afterId) {
       emitter.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
-    disconnect(room) {
-      emitter.in(room).disconnectSockets(true);
+    endSession(sessionId) {
+      emitter.serverSideEmit(SESSION_ENDED, sessionId);
     },
   };
 }

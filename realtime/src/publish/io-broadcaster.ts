@@ -1,8 +1,9 @@
 import type { RealtimeIo } from '../server/types';
+import { SESSION_ENDED, disconnectSession } from '../server/session-end';
 import type { Broadcaster } from './broadcaster';
 
 /** Broadcasts through a Socket.IO server; with the Redis adapter that reaches every server. */
-export function ioBroadcaster(io: RealtimeIo): Broadcaster {
+export function ioBroadcaster(io: RealtimeIo, { cluster }: { cluster: boolean }): Broadcaster {
   return {
     emit(rooms, event, ...args) {
       io.to(rooms).emit(event, ...args);
@@ -16,8 +17,10 @@ export function ioBroadcaster(io: RealtimeIo): Broadcaster {
     resyncAll(afterId) {
       io.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
-    disconnect(room) {
-      io.in(room).disconnectSockets(true);
+    endSession(sessionId) {
+      disconnectSession(io, sessionId);
+      // The other servers hear it through the adapter (a lone server's in-memory adapter has no one to tell).
+      if (cluster) io.serverSideEmit(SESSION_ENDED, sessionId);
     },
   };
 }

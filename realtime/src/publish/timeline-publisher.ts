@@ -29,7 +29,7 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
       });
     },
     sessionEnded(sessionId) {
-      broadcaster.disconnect(rooms.session(sessionId));
+      broadcaster.endSession(sessionId);
     },
   };
 }

@@ -17,7 +17,8 @@ import { guardRequests } from './guard-requests';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
-import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, joinSessionRoom, originGuard } from './socket-guards';
+import { SESSION_ENDED, disconnectSession } from './session-end';
+import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, originGuard } from './socket-guards';
 import { handleSubscriptions } from './subscribe';
 import type { RealtimeIo, RealtimeSocket, SocketData } from './types';
 import { viewerCounter } from './viewers';
@@ -159,7 +160,6 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
     floodGuard(socket, events);
-    joinSessionRoom(socket);
     // The session is read by now (auth middleware); what is left of the handshake is dead weight.
     slimSocket(socket);
     // Shared listeners, no per-socket closures. Room broadcasts count too: the adapter calls
@@ -170,7 +170,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     handleSubscriptions(socket, subscribeDeps);
   });
 
-  const publisher = publisherOver(ioBroadcaster(io));
+  io.on(SESSION_ENDED, (sessionId) => disconnectSession(io, sessionId));
+  const publisher = publisherOver(ioBroadcaster(io, { cluster: Boolean(options.redis) }));
   const unregister = (options.registerInProcess ?? !options.redis) ? registerLocalServer(publisher) : () => {};
 
   return {

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { rooms } from '../rooms';
 import type { RealtimeIo, RealtimeSocket } from './types';
 
 /**
@@ -55,11 +54,6 @@ export function floodGuard(socket: RealtimeSocket, limiter: RateLimiterMemory): 
 }
 
 export const eventLimiter = () => new RateLimiterMemory({ points: SOCKET_LIMITS.eventsPerSecond, duration: 1 });
-
-/** A signed-in socket joins its session's room, so signing out (publisher.sessionEnded) reaches it on any server. */
-export function joinSessionRoom(socket: RealtimeSocket): void {
-  if (socket.data.session) void socket.join(rooms.session(socket.data.session.id));
-}
 
 /**
  * Sessions end on their own too: every `everyMs` the server disconnects its

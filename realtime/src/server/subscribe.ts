@@ -116,10 +116,9 @@ async function joinHomeRooms(socket: RealtimeSocket, userId: number, db: Databas
   await socket.join([...stillFollowed].map((id) => rooms.author(id)));
 }
 
-/** A socket shows one timeline at a time; every room but its own id and its session's belongs to that timeline. */
+/** A socket shows one timeline at a time; every room but its own id belongs to that timeline. */
 function leaveTimelineRooms(socket: RealtimeSocket): void {
-  const session = socket.data.session ? rooms.session(socket.data.session.id) : undefined;
   for (const room of [...socket.rooms]) {
-    if (room !== socket.id && room !== session) void socket.leave(room);
+    if (room !== socket.id) void socket.leave(room);
   }
 }

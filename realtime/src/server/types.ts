@@ -4,12 +4,14 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../contract';
 /** Who a socket belongs to, settled at the handshake. */
 export interface SocketData {
   user: { id: number; username: string } | null;
-  /** The web session the socket was opened with: its id (see rooms.session) and when it ends (epoch ms). */
+  /** The web session the socket was opened with: its id (see session-end.ts) and when it ends (epoch ms). */
   session: { id: string; expiresAt: number } | null;
 }
 
-// Servers talk to each other only through the adapter's own requests.
-type InterServerEvents = Record<string, never>;
+// Servers tell each other only that a web session ended (session-end.ts).
+interface InterServerEvents {
+  'session:ended': (sessionId: string) => void;
+}
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
