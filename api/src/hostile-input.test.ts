@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from './scenario/generate';
+import { seededRandom } from '@minitwit/db/testing';
 import { type ApiUnderTest, startApiUnderTest } from './testing/api-under-test';
 import { SIMULATOR_AUTH, send } from './testing/http-client';
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type Database, openDatabase } from './database';
 
+export { seededRandom } from './seeded-random';
+
 /**
  * Test support: every test file gets a database of its own, either a fresh
  * embedded PGlite in a temp dir, or a fresh database created on the real

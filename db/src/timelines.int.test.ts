@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCursor } from './domain/cursor';
 import { TimelineReader, type TimelineScope } from './domain/timelines';
-import { type TestDatabase, availableBackends, createTestDatabase } from './testing';
+import { type TestDatabase, availableBackends, createTestDatabase, seededRandom } from './testing';
 
 /**
  * The bounded timeline queries against the obvious definition of each
@@ -17,18 +17,6 @@ interface Row {
   flagged: boolean;
 }
 
-/** mulberry32: the same data on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const newestFirst = (a: Row, b: Row) => b.pubMs - a.pubMs || b.id - a.id;
 
 describe.each(availableBackends())('bounded timelines on %s PostgreSQL', (backend) => {
@@ -41,7 +29,7 @@ describe.each(availableBackends())('bounded timelines on %s PostgreSQL', (backen
 
   beforeAll(async () => {
     test = await createTestDatabase(backend);
-    const random = seeded(7);
+    const random = seededRandom(7);
     // 40 authors: more than any page below, so the cutoff step decides which authors count.
     await db().sql(
       `insert into "users" ("username", "email", "pw_hash")

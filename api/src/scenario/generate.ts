@@ -4,6 +4,8 @@
  * (spaces, Unicode, quotes, markup, `&`, emoji, right-to-left). A scenario
  * carries its own expected final state, so a replay can be checked exactly.
  */
+import { seededRandom } from '@minitwit/db/testing';
+
 export type Action =
   | { kind: 'register'; latest: number; username: string; email: string; pwd: string }
   | { kind: 'post'; latest: number; username: string; content: string }
@@ -36,18 +38,6 @@ export const SIMULATOR_MIX: Record<ActionKind, number> = {
   follow: 0.38,
   unfollow: 0.172,
 };
-
-/** mulberry32: a tiny seeded PRNG, so a scenario (or a fuzz run) is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const NAME_PARTS = ['Anna', 'Jöns Ærø', '李 雷', 'Zoë', "O'Brien", 'Ωmega', 'émoji 🐦', 'שלום', 'a&b', '<i>tag</i>'];
 const TEXT_PARTS = [
