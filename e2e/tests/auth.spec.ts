@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SESSION_COOKIE } from '../../realtime/src/contract';
-import { PASSWORD, loginViaForm, postForm, registerViaForm, uniqueName } from './helpers';
+import { PASSWORD, gotoHydrated, loginViaForm, postForm, registerViaForm, uniqueName } from './helpers';
 
 test.describe('register', () => {
   const cases: { name: string; fields: Record<string, string>; error: string }[] = [
@@ -34,7 +34,7 @@ test.describe('register', () => {
 
   for (const { name, fields, error } of cases) {
     test(`error: ${name}`, async ({ page }) => {
-      await page.goto('/register');
+      await gotoHydrated(page, '/register');
       await expect(page).toHaveTitle('Sign Up | MiniTwit');
       await page.getByLabel('Username').fill(fields.username ?? '');
       await page.getByLabel('E-Mail').fill(fields.email ?? '');

@@ -10,6 +10,12 @@ export function uniqueName(prefix: string): string {
 
 export const PASSWORD = 'correct horse battery';
 
+/** Opens `path` and waits until the app has hydrated (web/src/routes/+layout.svelte marks it). */
+export async function gotoHydrated(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
 /**
  * A form POST as the app's own pages send it (same Origin), for setting up
  * data fast; cookies are shared with the page's browser context.

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { BASE_URL } from '../base-url';
-import { postForm, signedInUser, userPath } from './helpers';
+import { gotoHydrated, postForm, signedInUser, userPath } from './helpers';
 
 test('a cross-site form POST is refused', async ({ page, browser }) => {
   const other = await browser.newPage();
@@ -53,7 +53,7 @@ test('the page runs under its CSP without violations', async ({ page }) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
   await signedInUser(page, 'csp');
-  await page.goto('/');
+  await gotoHydrated(page, '/');
   // Hydrated: client-side navigation keeps the window, so SvelteKit's scripts were allowed to run.
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
   await page.getByRole('link', { name: 'Public Timeline' }).click();
