@@ -54,7 +54,7 @@ test.describe('register', () => {
     await expect(page).toHaveURL(/\/login$/);
     await expect(page).toHaveTitle('Sign In | MiniTwit');
 
-    await page.goto('/register');
+    await gotoHydrated(page, '/register');
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('E-Mail').fill('other@example.com');
     await page.getByLabel('Password', { exact: true }).fill('p');

@@ -33,7 +33,7 @@ export async function postForm(request: APIRequestContext, path: string, form: R
 }
 
 export async function registerViaForm(page: Page, username: string, email = `${username}@example.com`) {
-  await page.goto('/register');
+  await gotoHydrated(page, '/register');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('E-Mail').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -43,7 +43,7 @@ export async function registerViaForm(page: Page, username: string, email = `${u
 }
 
 export async function loginViaForm(page: Page, username: string, password = PASSWORD) {
-  await page.goto('/login');
+  await gotoHydrated(page, '/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign In' }).click();

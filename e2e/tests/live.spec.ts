@@ -1,5 +1,5 @@
 import { type Browser, type Page, expect, test } from '@playwright/test';
-import { postForm, postMessage, signedInUser, uniqueName, userPath } from './helpers';
+import { gotoHydrated, postForm, postMessage, signedInUser, uniqueName, userPath } from './helpers';
 import { apiPost, apiRegister, cuttableLiveConnection, expectLive, itemWithText, timelineItems } from './live-helpers';
 
 /** A signed-in user in a browser context of their own (their own cookies), as two people on two machines. */
@@ -31,7 +31,7 @@ test('a post on the web appears live on the public timeline and on a follower’
   await expectLive(publicTab);
   await expectLive(homeTab);
 
-  await b.page.goto('/');
+  await gotoHydrated(b.page, '/');
   const text = `live from the web ${uniqueName('')} <b>as typed</b>`;
   await b.page.getByLabel(`What's on your mind ${b.name}?`).fill(text);
   await b.page.getByRole('button', { name: 'Share' }).click();

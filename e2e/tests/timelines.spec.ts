@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { messageTexts, postForm, postMessage, signedInUser, uniqueName, userPath } from './helpers';
+import { gotoHydrated, messageTexts, postForm, postMessage, signedInUser, uniqueName, userPath } from './helpers';
 
 test('posting: recorded with a flash, and an empty post stores nothing', async ({ page }) => {
   const username = await signedInUser(page, 'poster');
-  await page.goto('/');
+  await gotoHydrated(page, '/');
   await expect(page.getByRole('heading', { name: 'My Timeline' })).toBeVisible();
   await expect(page.locator('ul.messages > li')).toHaveText(["There's no message so far."]);
 
