@@ -83,7 +83,9 @@ export function closeHttpServer(server: Server, forceMs = DRAIN_GRACE_MS): Promi
           clearTimeout(first);
           clearInterval(sweep);
           clearTimeout(force);
-          if (error) reject(error);
+          // Someone else (e.g. Socket.IO's io.close() on a shared server) stopped it first:
+          // Node still calls back on 'close', once every connection is gone — what we wait for.
+          if (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(error);
           else resolve();
         }),
       ),
