@@ -1,8 +1,8 @@
-import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUrl } from '@minitwit/db/testing';
+import { describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT } from '../contract';
-import { inProcessPublisher } from '../publish/local-hub';
-import { type TestServer, createUser, isLive, startTestServer, waitFor, watcherPool } from '../testing/harness';
+import { createUser, isLive, waitFor } from '../testing/harness';
+import { inProcessServer } from '../testing/in-process-server';
 
 /**
  * A live page on a busy timeline (issue 11, the PostgreSQL-outage scenario's
@@ -12,33 +12,16 @@ import { type TestServer, createUser, isLive, startTestServer, waitFor, watcherP
  * and ends with every message once, in order.
  */
 describe('a live page on a busy timeline', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-  const { open, stopAll } = watcherPool();
-
-  beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl ? 'postgres' : 'embedded');
-    server = await startTestServer(database.db);
-  });
-  afterEach(stopAll);
-  afterAll(async () => {
-    await server?.close();
-    await database?.dispose();
-  });
-
-  const post = async (authorId: number, text: string) => {
-    const message = await database.db.messages.post(authorId, text);
-    inProcessPublisher.messagePosted(message);
-    return message;
-  };
+  const world = inProcessServer(postgresUrl ? 'postgres' : 'embedded');
+  const { open, post } = world;
 
   it(
     'stays connected through 150 messages in quick succession while reporting receipts',
     { timeout: 30_000 },
     async () => {
-      const author = await createUser(database.db, 'Busy');
+      const author = await createUser(world.db, 'Busy');
       // Every live message is a candidate receipt: the client must still send at most one a second.
-      const page = open(server.url, { kind: 'user', userId: author.id }, { receiptSampleRate: 1 });
+      const page = open(world.url, { kind: 'user', userId: author.id }, { receiptSampleRate: 1 });
       await waitFor(isLive(page), 'the subscription');
       const written: number[] = [];
       // 150 in 1.5 s or more: at one receipt each, well over the 10 events a second and the 50 dropped
@@ -57,12 +40,12 @@ describe('a live page on a busy timeline', () => {
     'reads a backlog of several replies page by page, with live messages in between',
     { timeout: 60_000 },
     async () => {
-      const author = await createUser(database.db, 'Backlog');
+      const author = await createUser(world.db, 'Backlog');
       const missed: number[] = [];
       for (let i = 0; i < BACKLOG_LIMIT * 3 + 17; i += 1) {
-        missed.push((await database.db.messages.post(author.id, `missed ${i}`)).id);
+        missed.push((await world.db.messages.post(author.id, `missed ${i}`)).id);
       }
-      const page = open(server.url, { kind: 'user', userId: author.id }, { newestId: missed[0]! - 1 });
+      const page = open(world.url, { kind: 'user', userId: author.id }, { newestId: missed[0]! - 1 });
       // Posted while the page reads its backlog: held until the last page, then shown once.
       const during: number[] = [];
       while (!isLive(page)() && during.length < 50) {

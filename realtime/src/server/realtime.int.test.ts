@@ -1,43 +1,18 @@
-import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DatabaseBackend, availableBackends } from '@minitwit/db/testing';
+import { describe, expect, it } from 'vitest';
 import type { SubscribeReply } from '../contract';
 import { inProcessPublisher } from '../publish/local-hub';
-import {
-  type TestServer,
-  createUser,
-  isLive,
-  rawSocket,
-  newestIdIn,
-  startTestServer,
-  waitFor,
-  watcherPool,
-} from '../testing/harness';
+import { createUser, isLive, newestIdIn, rawSocket, waitFor } from '../testing/harness';
+import { inProcessServer } from '../testing/in-process-server';
 
 /** One realtime server without Redis: the embedded setup, written to through the in-process publisher. */
 describe.each(availableBackends())('realtime server, in-process (%s)', (backend: DatabaseBackend) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  const { open, stopAll } = watcherPool();
-
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    server = await startTestServer(database.db);
-  });
-  afterEach(stopAll);
-  afterAll(async () => {
-    await server?.close();
-    await database?.dispose();
-  });
-
-  const post = async (authorId: number, text: string) => {
-    const message = await database.db.messages.post(authorId, text);
-    inProcessPublisher.messagePosted(message);
-    return message;
-  };
+  const world = inProcessServer(backend);
+  const { open, post } = world;
 
   it('delivers new messages to an anonymous public page, with the gravatar and no email', async () => {
-    const alice = await createUser(database.db, 'Alice');
-    const page = open(server.url, { kind: 'public' }, { newestId: await newestIdIn(database.db) });
+    const alice = await createUser(world.db, 'Alice');
+    const page = open(world.url, { kind: 'public' }, { newestId: await newestIdIn(world.db) });
     await waitFor(isLive(page), 'public subscription');
     const written = await post(alice.id, 'hello <world>');
     await waitFor(() => page.received.length === 1, 'the live message');
@@ -58,10 +33,10 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   });
 
   it('sends what a page missed since its newest id before going live, in order', async () => {
-    const bob = await createUser(database.db, 'Bob');
+    const bob = await createUser(world.db, 'Bob');
     const shown = await post(bob.id, 'rendered on the page');
     const missed = [await post(bob.id, 'missed 1'), await post(bob.id, 'missed 2')];
-    const page = open(server.url, { kind: 'user', userId: bob.id }, { newestId: shown.id });
+    const page = open(world.url, { kind: 'user', userId: bob.id }, { newestId: shown.id });
     await waitFor(isLive(page), 'user subscription');
     const live = await post(bob.id, 'live');
     await waitFor(() => page.received.length === 3, 'backlog and live message');
@@ -69,9 +44,9 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   });
 
   it("keeps a user page to that user's messages", async () => {
-    const carol = await createUser(database.db, 'Carol');
-    const dave = await createUser(database.db, 'Dave');
-    const page = open(server.url, { kind: 'user', userId: carol.id }, { newestId: await newestIdIn(database.db) });
+    const carol = await createUser(world.db, 'Carol');
+    const dave = await createUser(world.db, 'Dave');
+    const page = open(world.url, { kind: 'user', userId: carol.id }, { newestId: await newestIdIn(world.db) });
     await waitFor(isLive(page), 'user subscription');
     await post(dave.id, 'not for carol');
     const mine = await post(carol.id, 'for carol');
@@ -81,12 +56,12 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   });
 
   it('My Timeline follows the follow graph as it changes', async () => {
-    const erin = await createUser(database.db, 'Erin');
-    const frank = await createUser(database.db, 'Frank');
+    const erin = await createUser(world.db, 'Erin');
+    const frank = await createUser(world.db, 'Frank');
     const home = open(
-      server.url,
+      world.url,
       { kind: 'home' },
-      { sessionToken: erin.sessionToken, newestId: await newestIdIn(database.db) },
+      { sessionToken: erin.sessionToken, newestId: await newestIdIn(world.db) },
     );
     await waitFor(isLive(home), 'home subscription');
 
@@ -94,12 +69,12 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
     const own1 = await post(erin.id, 'own 1');
     await waitFor(() => home.ids().includes(own1.id), 'own message');
 
-    const follow = await database.db.follows.follow(erin.username, frank.username);
+    const follow = await world.db.follows.follow(erin.username, frank.username);
     inProcessPublisher.followChanged({ whoId: follow.whoId, whomId: follow.whomId, following: true });
     const during = await post(frank.id, 'while following');
     await waitFor(() => home.ids().includes(during.id), 'followed message');
 
-    const unfollow = await database.db.follows.unfollow(erin.username, frank.username);
+    const unfollow = await world.db.follows.unfollow(erin.username, frank.username);
     inProcessPublisher.followChanged({ whoId: unfollow.whoId, whomId: unfollow.whomId, following: false });
     const after = await post(frank.id, 'after the unfollow');
     const own2 = await post(erin.id, 'own 2');
@@ -111,8 +86,8 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   });
 
   it("refuses My Timeline to an anonymous socket, even one naming another user's id", async () => {
-    const gina = await createUser(database.db, 'Gina');
-    const socket = rawSocket(server.url);
+    const gina = await createUser(world.db, 'Gina');
+    const socket = rawSocket(world.url);
     const received: unknown[] = [];
     socket.onAny((event: string, payload: unknown) => received.push([event, payload]));
     try {
@@ -120,7 +95,7 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
         .timeout(5_000)
         .emitWithAck('timeline:subscribe', { scope: { kind: 'home', userId: gina.id }, afterId: 0 })) as SubscribeReply;
       expect(reply).toEqual({ ok: false, error: 'unauthorized' });
-      const page = open(server.url, { kind: 'user', userId: gina.id }, { newestId: await newestIdIn(database.db) });
+      const page = open(world.url, { kind: 'user', userId: gina.id }, { newestId: await newestIdIn(world.db) });
       await waitFor(isLive(page), 'control subscription');
       const message = await post(gina.id, 'private-ish');
       await waitFor(() => page.ids().includes(message.id), 'control page receipt');
@@ -131,13 +106,13 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   });
 
   it('treats an unknown session as anonymous and reports it to the page', async () => {
-    const page = open(server.url, { kind: 'home' }, { sessionToken: 'not-a-session' });
+    const page = open(world.url, { kind: 'home' }, { sessionToken: 'not-a-session' });
     await waitFor(() => page.statuses.includes('unauthorized'), 'unauthorized status');
     expect(page.received).toEqual([]);
   });
 
   it('rejects a malformed subscription', async () => {
-    const socket = rawSocket(server.url);
+    const socket = rawSocket(world.url);
     try {
       const reply = (await socket
         .timeout(5_000)
@@ -149,21 +124,21 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   });
 
   it('takes a flagged message off open pages', async () => {
-    const hank = await createUser(database.db, 'Hank');
-    const publicPage = open(server.url, { kind: 'public' }, { newestId: await newestIdIn(database.db) });
-    const userPage = open(server.url, { kind: 'user', userId: hank.id }, { newestId: await newestIdIn(database.db) });
+    const hank = await createUser(world.db, 'Hank');
+    const publicPage = open(world.url, { kind: 'public' }, { newestId: await newestIdIn(world.db) });
+    const userPage = open(world.url, { kind: 'user', userId: hank.id }, { newestId: await newestIdIn(world.db) });
     await waitFor(() => isLive(publicPage)() && isLive(userPage)(), 'subscriptions');
     const message = await post(hank.id, 'soon gone');
-    inProcessPublisher.messagesFlagged(await database.db.messages.flag([message.id]));
+    inProcessPublisher.messagesFlagged(await world.db.messages.flag([message.id]));
     await waitFor(() => publicPage.removed.includes(message.id) && userPage.removed.includes(message.id), 'removals');
     expect(publicPage.removed).toEqual([message.id]);
   });
 
   it('serves health and metrics beside the sockets', async () => {
-    const health = await fetch(`${server.url}/healthz`);
+    const health = await fetch(`${world.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${world.url}/metrics`)).text();
     expect(metrics).toMatch(/^realtime_connected_sockets\{service="realtime"\} \d+$/m);
     expect(metrics).toMatch(
       /^realtime_messages_delivered_total\{event="message:created",service="realtime"\} [1-9]\d*$/m,
