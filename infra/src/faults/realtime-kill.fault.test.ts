@@ -93,7 +93,7 @@ describe.skipIf(skip).each([
     }
     expect(await waitUntil(() => pages.every(isLive), 120_000)).toBe(true);
     const held = await connectedSockets(realtimes[0]!);
-    balancer.setBackends(realtimes.map((service) => service.url));
+    await balancer.setBackends(realtimes.map((service) => service.url));
 
     // The test's own event loop hosts every page, the balancer and the writer: its delay bounds
     // what the reconnect times can show.
@@ -142,6 +142,27 @@ describe.skipIf(skip).each([
         `unexpected ${check.unexpected}; exit code ${exitCode}; the test's event-loop delay meanwhile: ` +
         `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, ` +
         `max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+    );
+
+    // Where the time to reach a server went, page by page: noticing the loss (the balancer closes the
+    // page's connection), the client's backoff, the transport handshake, then Socket.IO's connect (the
+    // server's session lookup). A slow phase names the culprit: the test's own loop, the balancer, a server.
+    const phases = { noticed: [] as number[], attempt: [] as number[], open: [] as number[], connect: [] as number[] };
+    pages.forEach((page, i) => {
+      const after = <T extends { at: number }>(list: T[], test: (item: T) => boolean) =>
+        list.find((item) => item.at > killedAt && test(item))?.at;
+      const noticed = after(page.statuses, (status) => status.status === 'offline');
+      const attempt = after(page.attempts, (item) => item.event.startsWith('attempt'));
+      const open = after(page.attempts, (item) => item.event === 'open');
+      if (noticed !== undefined) phases.noticed.push(noticed - killedAt);
+      if (attempt !== undefined) phases.attempt.push(attempt - killedAt);
+      if (attempt !== undefined && open !== undefined) phases.open.push(open - attempt);
+      if (open !== undefined && reachedAt[i] !== undefined) phases.connect.push(reachedAt[i]! - open);
+    });
+    const spread = (values: number[]) => `p50 ${percentile(values, 50)} ms, p99 ${percentile(values, 99)} ms`;
+    console.log(
+      `  loss noticed: ${spread(phases.noticed)}; first attempt: ${spread(phases.attempt)}; ` +
+        `attempt → transport open: ${spread(phases.open)}; open → connected: ${spread(phases.connect)}`,
     );
 
     // The slowest pages' attempts: a timeout, a refusal or a slow catch-up each point elsewhere.

@@ -20,7 +20,10 @@ export interface LivePage {
   statuses: Array<{ status: LiveStatus; at: number }>;
   /** When its socket (re)connected (Date.now()): a reconnect splits into reaching a server and catching up. */
   connectedAt: number[];
-  /** socket.io-client's reconnect attempts and their errors, with times: why reaching a server took long. */
+  /**
+   * socket.io-client's reconnect attempts, their errors and each `open` (the transport's handshake
+   * answered, before Socket.IO's own connect), with times: why reaching a server took long.
+   */
   attempts: Array<{ event: string; at: number }>;
   stop(): void;
 }
@@ -68,6 +71,7 @@ export function openPage(spec: PageSpec): LivePage {
   timeline.socket.on('connect', () => connectedAt.push(Date.now()));
   const attempts: LivePage['attempts'] = [];
   timeline.socket.io.on('reconnect_attempt', (n) => attempts.push({ event: `attempt ${n}`, at: Date.now() }));
+  timeline.socket.io.on('open', () => attempts.push({ event: 'open', at: Date.now() }));
   timeline.socket.io.on('reconnect_error', (error) =>
     attempts.push({ event: `error (${error.message})`, at: Date.now() }),
   );
