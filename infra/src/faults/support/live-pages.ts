@@ -18,6 +18,10 @@ export interface LivePage {
   /** Arrival time (Date.now()) of each id. */
   arrivedAt: Map<number, number>;
   statuses: Array<{ status: LiveStatus; at: number }>;
+  /** Each hand-over of messages to the page (a backlog reply, a live message): a catch-up's steps. */
+  batches: Array<{ at: number; count: number }>;
+  /** When the server told the page to read again (`timeline:resync`, after a Redis outage). */
+  resyncs: number[];
   /** When its socket (re)connected (Date.now()): a reconnect splits into reaching a server and catching up. */
   connectedAt: number[];
   /**
@@ -45,12 +49,14 @@ export function openPage(spec: PageSpec): LivePage {
   const received: LiveMessage[] = [];
   const arrivedAt = new Map<number, number>();
   const statuses: LivePage['statuses'] = [];
+  const batches: LivePage['batches'] = [];
   const timeline = createLiveTimeline({
     url: spec.url,
     scope: spec.scope,
     newestId: spec.startId,
     onMessages: (messages) => {
       const now = Date.now();
+      batches.push({ at: now, count: messages.length });
       for (const message of messages) {
         received.push(message);
         if (!arrivedAt.has(message.id)) arrivedAt.set(message.id, now);
@@ -70,6 +76,8 @@ export function openPage(spec: PageSpec): LivePage {
   const connectedAt: number[] = [];
   timeline.socket.on('connect', () => connectedAt.push(Date.now()));
   const attempts: LivePage['attempts'] = [];
+  const resyncs: number[] = [];
+  timeline.socket.on('timeline:resync', () => resyncs.push(Date.now()));
   timeline.socket.io.on('reconnect_attempt', (n) => attempts.push({ event: `attempt ${n}`, at: Date.now() }));
   timeline.socket.io.on('open', () => attempts.push({ event: 'open', at: Date.now() }));
   timeline.socket.io.on('reconnect_error', (error) =>
@@ -82,6 +90,8 @@ export function openPage(spec: PageSpec): LivePage {
     received,
     arrivedAt,
     statuses,
+    batches,
+    resyncs,
     connectedAt,
     attempts,
     stop: () => timeline.stop(),
