@@ -45,6 +45,11 @@ export class DiskFullError extends Error {
 
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
+async function statfsFree(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return stats.bavail * stats.bsize;
+}
+
 /**
  * Watches the free space of the filesystem holding `dir` and calls
  * `setReadOnly(true)` when it falls under `reserveBytes` (and again on every
@@ -58,6 +63,8 @@ export function guardDisk(options: {
   logger?: DiskLogger;
   reserveBytes?: number;
   everyMs?: number;
+  /** Free bytes on the filesystem of `dir`; tests replace the statfs call. */
+  freeBytes?: (dir: string) => Promise<number>;
 }): DiskGuard {
   const reserve = options.reserveBytes ?? DISK_RESERVE_BYTES;
   let isFull = false;
@@ -69,8 +76,7 @@ export function guardDisk(options: {
 
   const checkOnce = async () => {
     try {
-      const stats = await statfs(options.dir);
-      free = stats.bavail * stats.bsize;
+      free = await (options.freeBytes ?? statfsFree)(options.dir);
     } catch {
       return;
     }
