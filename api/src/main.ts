@@ -10,7 +10,7 @@ import { listenApi } from './server';
  */
 const env = loadApiEnv();
 const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
-const db = await openDatabase(databaseOptionsFrom(env));
+const db = await openDatabase({ ...databaseOptionsFrom(env), logger });
 const live = await createPublisher({ redisUrl: env.REDIS_URL, channel: env.REDIS_CHANNEL, logger });
 const redis = live.redis;
 const metrics = createServiceMetrics('api');

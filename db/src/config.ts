@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DiskLogger } from './disk-guard';
 
 /** An optional URL variable; set-but-empty counts as unset (as in `DATABASE_URL= npm start`). */
 export function optionalUrl(shape: RegExp, message: string) {
@@ -23,6 +24,10 @@ export interface DatabaseOptions {
   url?: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /** Embedded only: where the disk guard says that writes stop and start again (disk-guard.ts). */
+  logger?: DiskLogger;
+  /** Embedded only: free space under which writes are refused (default DISK_RESERVE_BYTES); tests lower it. */
+  diskReserveBytes?: number;
 }
 
 export function databaseOptionsFrom(env: DatabaseEnv): DatabaseOptions {

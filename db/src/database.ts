@@ -7,6 +7,7 @@ import { SimulatorStateStore } from './domain/simulator-state';
 import { StatsReader } from './domain/stats';
 import { TimelineReader } from './domain/timelines';
 import { UserStore } from './domain/users';
+import { type DiskGuard, guardDisk } from './disk-guard';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
 import { type ConnectionTarget, openOrm } from './orm';
 import { type PoolStats, openPool, poolStats } from './pool';
@@ -50,7 +51,24 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   }
   const pool = openPool(target);
-  const sql = sqlFor(pool, { named: embedded === undefined });
+  let sql = sqlFor(pool, { named: embedded === undefined });
+  let disk: DiskGuard | undefined;
+  if (embedded) {
+    // PGlite hangs the process once its disk is really full (disk-guard.ts): under the reserve its one
+    // session turns read-only, so a write fails at once (25006, answered as the guard's DiskFullError)
+    // while reads go on.
+    const guard = guardDisk({
+      dir: options.dataDir,
+      logger: options.logger,
+      reserveBytes: options.diskReserveBytes,
+      setReadOnly: async (readOnly) => {
+        await pool.query(`set default_transaction_read_only = ${readOnly ? 'on' : 'off'}`);
+      },
+    });
+    disk = guard;
+    await guard.check();
+    sql = refuseWritesWhenFull(sql, guard);
+  }
   return {
     orm,
     sql,
@@ -67,9 +85,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     poolStats: () => poolStats(pool),
     async close() {
+      disk?.stop();
       await pool.end();
       await orm.close(true);
       await embedded?.stop();
     },
+  };
+}
+
+/** SQLSTATE read_only_sql_transaction: what a write gets from the session the disk guard made read-only. */
+const READ_ONLY_TRANSACTION = '25006';
+
+/** A write refused by the read-only session is reported as what it is: the disk is full. */
+function refuseWritesWhenFull(sql: Sql, guard: DiskGuard): Sql {
+  return async <Row = Record<string, unknown>>(query: string, params?: readonly unknown[]) => {
+    try {
+      return await sql<Row>(query, params);
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== READ_ONLY_TRANSACTION || !guard.full()) throw error;
+      throw Object.assign(guard.refusal(), { cause: error });
+    }
   };
 }

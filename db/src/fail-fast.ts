@@ -34,8 +34,12 @@ export const failFastConnection = {
   keepAlive: true,
 } as const;
 
-/** SQLSTATE classes and codes that mean "the server is not there right now", not "your request is wrong". */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|57014)/;
+/**
+ * SQLSTATE classes and codes that mean "the server is not there right now", not "your request is
+ * wrong": connection failures, shutdown, too many connections, a cancelled statement, a full disk
+ * (53100) and a read-only session (25006: a standby, or the embedded database's disk guard).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53100|57014|25006)/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOENT']);
 const UNAVAILABLE_TEXT =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Timeout acquiring a connection|Unable to acquire a connection|connection is closed|Connection refused/i;

@@ -10,3 +10,4 @@ export { sessionIdOf } from './domain/sessions';
 export type { BusinessCounts } from './domain/stats';
 export { provideDatabase, sharedDatabase } from './shared-instance';
 export { isDatabaseUnavailable } from './fail-fast';
+export { DISK_RESERVE_BYTES, DiskFullError, type DiskLogger } from './disk-guard';

@@ -26,7 +26,7 @@ const apiEnv = loadApiEnv();
 const realtimeEnv = loadRealtimeConfig();
 const logger = createLogger({ service: 'minitwit', level: launcher.LOG_LEVEL });
 
-const db = await openDatabase(databaseOptionsFrom(apiEnv));
+const db = await openDatabase({ ...databaseOptionsFrom(apiEnv), logger });
 provideDatabase(db);
 
 // With Redis, every write goes out through it (as from separate processes); without, to the server below.

@@ -174,7 +174,7 @@ describe.skipIf(skip)('SIGTERM under load', () => {
       for (let i = 0; i < 30; i += 1)
         pages.push(openPage({ url: balancer.url, scope: { kind: 'public' }, startId: 0 }));
       expect(await waitUntil(() => pages.every(isLive), 60_000)).toBe(true);
-      balancer.setBackends([victim!.url, other!.url]);
+      await balancer.setBackends([victim!.url, other!.url]);
 
       const { records, signalledAt, exitCode } = await writeThroughSigterm(victim!, (writer, n) =>
         webPost(victim!.url, tokens[writer]!, `sigterm web ${writer}.${n}`),

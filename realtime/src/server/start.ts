@@ -17,7 +17,7 @@ export async function startRealtime(
   logger: Logger,
   metrics: ServiceMetrics,
 ): Promise<RunningRealtime> {
-  const db = await sharedDatabase(() => openDatabase(databaseOptionsFrom(config)));
+  const db = await sharedDatabase(() => openDatabase({ ...databaseOptionsFrom(config), logger }));
   const server = await createRealtimeServer({
     db,
     logger,

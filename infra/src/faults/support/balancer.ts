@@ -1,71 +1,54 @@
-import { type Server, type Socket, connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
+import type { BalancerReply, BalancerRequest } from './balancer-process';
 
 /**
  * A TCP round-robin balancer in front of the realtime servers, as the proxy
  * (nginx with `proxy_next_upstream error`) is in production: each new
  * connection goes to the next backend, skipping one that refuses. A socket
  * whose server dies reconnects through it and lands on a live one.
+ *
+ * It runs in a process of its own, as the proxy does. In the test's process
+ * it shared one event loop with the 1,000 pages it served: with the loop busy
+ * decoding their messages, it accepted connections too slowly, its accept
+ * queue (511) stayed full for ~10 s after a realtime server died, the kernel
+ * dropped the pages' SYNs and their handshakes waited out TCP's 1 s and 3 s
+ * retransmissions — the test measured its own balancer, not the product.
  */
 export interface Balancer {
   url: string;
   /** Where new connections go from now on (already open ones stay where they are). */
-  setBackends(backends: string[]): void;
+  setBackends(backends: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startBalancer(backends: string[]): Promise<Balancer> {
-  let targets = backends.map((backend) => new URL(backend));
-  const open = new Set<Socket>();
-  let next = 0;
-
-  const pipeTo = (client: Socket, attempt: number) => {
-    if (attempt >= targets.length) {
-      client.destroy();
-      return;
-    }
-    const target = targets[next % targets.length]!;
-    next = (next + 1) % targets.length;
-    const upstream = connect({ host: target.hostname, port: Number(target.port) });
-    open.add(upstream);
-    upstream.once('close', () => open.delete(upstream));
-    const onRefused = () => {
-      upstream.destroy();
-      pipeTo(client, attempt + 1);
-    };
-    upstream.once('error', onRefused);
-    upstream.once('connect', () => {
-      upstream.off('error', onRefused);
-      // Either side closing or failing ends both: a dead backend drops its clients, as in production.
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      upstream.on('error', end).on('close', end);
-      client.on('error', end).on('close', end);
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
-  };
-
-  const server: Server = createServer((client) => {
-    client.on('error', () => client.destroy());
-    open.add(client);
-    client.once('close', () => open.delete(client));
-    // Hold what the client sends until a backend is chosen.
-    client.pause();
-    pipeTo(client, 0);
+  // node --import tsx, as the services run (service-process.ts): the child is this TypeScript file's sibling.
+  const child = fork(new URL('./balancer-process.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ask = (request: BalancerRequest) =>
+    new Promise<BalancerReply>((resolve, reject) => {
+      const onExit = () => reject(new Error('the balancer process exited'));
+      child.once('exit', onExit);
+      child.once('message', (reply: BalancerReply) => {
+        child.off('exit', onExit);
+        resolve(reply);
+      });
+      child.send(request);
+    });
+  const ready = await ask({ backends });
+  if (!('port' in ready)) throw new Error('the balancer process did not say where it listens');
   return {
-    url: `http://127.0.0.1:${port}`,
-    setBackends(next) {
-      targets = next.map((backend) => new URL(backend));
+    url: `http://127.0.0.1:${ready.port}`,
+    async setBackends(next) {
+      await ask({ backends: next });
     },
     async close() {
-      for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send({ close: true });
+      await exited;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Database, TimelineScope } from '@minitwit/db';
-import { type LiveMessage, type LiveScope, type LiveStatus, createLiveTimeline } from '@minitwit/realtime/client';
+import { type LiveScope, type LiveStatus, createLiveTimeline } from '@minitwit/realtime/client';
 
 /**
  * Open live pages as a browser holds them: the real live-timeline client over
@@ -13,14 +13,25 @@ export interface LivePage {
   viewerId?: number;
   /** The newest id the page was rendered with: it should end with every later message of its scope. */
   startId: number;
-  /** Every message handed to the page, in order (duplicates would show here). */
-  received: LiveMessage[];
+  /**
+   * The id of every message handed to the page, in order (duplicates would show here). Ids only: a
+   * thousand pages keeping every message object alive kept the test's heap and its GC busy, in the
+   * same event loop that measures their reconnects.
+   */
+  received: number[];
   /** Arrival time (Date.now()) of each id. */
   arrivedAt: Map<number, number>;
   statuses: Array<{ status: LiveStatus; at: number }>;
+  /** Each hand-over of messages to the page (a backlog reply, a live message): a catch-up's steps. */
+  batches: Array<{ at: number; count: number }>;
+  /** When the server told the page to read again (`timeline:resync`, after a Redis outage). */
+  resyncs: number[];
   /** When its socket (re)connected (Date.now()): a reconnect splits into reaching a server and catching up. */
   connectedAt: number[];
-  /** socket.io-client's reconnect attempts and their errors, with times: why reaching a server took long. */
+  /**
+   * socket.io-client's reconnect attempts, their errors and each `open` (the transport's handshake
+   * answered, before Socket.IO's own connect), with times: why reaching a server took long.
+   */
   attempts: Array<{ event: string; at: number }>;
   stop(): void;
 }
@@ -39,17 +50,19 @@ export interface PageSpec {
 }
 
 export function openPage(spec: PageSpec): LivePage {
-  const received: LiveMessage[] = [];
+  const received: number[] = [];
   const arrivedAt = new Map<number, number>();
   const statuses: LivePage['statuses'] = [];
+  const batches: LivePage['batches'] = [];
   const timeline = createLiveTimeline({
     url: spec.url,
     scope: spec.scope,
     newestId: spec.startId,
     onMessages: (messages) => {
       const now = Date.now();
+      batches.push({ at: now, count: messages.length });
       for (const message of messages) {
-        received.push(message);
+        received.push(message.id);
         if (!arrivedAt.has(message.id)) arrivedAt.set(message.id, now);
       }
     },
@@ -67,7 +80,10 @@ export function openPage(spec: PageSpec): LivePage {
   const connectedAt: number[] = [];
   timeline.socket.on('connect', () => connectedAt.push(Date.now()));
   const attempts: LivePage['attempts'] = [];
+  const resyncs: number[] = [];
+  timeline.socket.on('timeline:resync', () => resyncs.push(Date.now()));
   timeline.socket.io.on('reconnect_attempt', (n) => attempts.push({ event: `attempt ${n}`, at: Date.now() }));
+  timeline.socket.io.on('open', () => attempts.push({ event: 'open', at: Date.now() }));
   timeline.socket.io.on('reconnect_error', (error) =>
     attempts.push({ event: `error (${error.message})`, at: Date.now() }),
   );
@@ -78,28 +94,33 @@ export function openPage(spec: PageSpec): LivePage {
     received,
     arrivedAt,
     statuses,
+    batches,
+    resyncs,
     connectedAt,
     attempts,
     stop: () => timeline.stop(),
   };
 }
 
-export const isLive = (page: LivePage) => page.statuses.at(-1)?.status === 'live';
+export const isLive = (page: Pick<LivePage, 'statuses'>) => page.statuses.at(-1)?.status === 'live';
+
+/** What says which messages a page should show: a LivePage, a PageSpec or a page host's record. */
+export type PageScope = Pick<LivePage, 'scope' | 'viewerId' | 'startId'>;
 
 /** The database's scope for a page (My Timeline needs its viewer). */
-export function dbScope(page: LivePage): TimelineScope {
+export function dbScope(page: PageScope): TimelineScope {
   if (page.scope.kind === 'home') return { kind: 'home', userId: page.viewerId! };
   return page.scope;
 }
 
 /** What the page should show by now: every visible message of its scope after its start id, from the database. */
-export async function expectedIds(db: Database, page: LivePage): Promise<number[]> {
+export async function expectedIds(db: Database, page: PageScope): Promise<number[]> {
   const messages = await db.timelines.since(dbScope(page), page.startId, 1_000_000);
   return messages.map((message) => message.id);
 }
 
 /** expectedIds for many pages: one query per distinct scope and start, one at a time (the test's pool is small). */
-export async function expectedIdsOfAll(db: Database, pages: readonly LivePage[]): Promise<number[][]> {
+export async function expectedIdsOfAll(db: Database, pages: readonly PageScope[]): Promise<number[][]> {
   const byScope = new Map<string, number[]>();
   const all: number[][] = [];
   for (const page of pages) {
@@ -122,8 +143,8 @@ export interface PageCheck {
 }
 
 /** Compares what a page shows with what the database holds for its scope. */
-export function comparePage(page: LivePage, expected: readonly number[]): PageCheck {
-  const shown = page.received.map((message) => message.id);
+export function comparePage(page: Pick<LivePage, 'received'>, expected: readonly number[]): PageCheck {
+  const shown = page.received;
   const shownSet = new Set(shown);
   const expectedSet = new Set(expected);
   return {
@@ -162,8 +183,8 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** The ids a page lacks, as ranges ("120–257, 301"), at most `max` of them: where a gap is says what caused it. */
-export function missingRanges(page: LivePage, expected: readonly number[], max = 5): string {
-  const shown = new Set(page.received.map((message) => message.id));
+export function missingRanges(page: Pick<LivePage, 'received'>, expected: readonly number[], max = 5): string {
+  const shown = new Set(page.received);
   const ranges: Array<[number, number]> = [];
   let count = 0;
   let previousMissing = false;
@@ -184,6 +205,6 @@ export function missingRanges(page: LivePage, expected: readonly number[], max =
 }
 
 /** A page's status changes as "live@+0.3s offline@+5.1s …", relative to `since`. */
-export function statusTrail(page: LivePage, since: number): string {
+export function statusTrail(page: Pick<LivePage, 'statuses'>, since: number): string {
   return page.statuses.map(({ status, at }) => `${status}@${((at - since) / 1000).toFixed(1)}s`).join(' ');
 }
