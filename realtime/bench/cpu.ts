@@ -5,7 +5,7 @@ import { fmt } from './stats';
  * CPU seconds of bench processes from /proc (Linux): which process saturates
  * is the first question when latency grows. Clock ticks are 1/100 s on Linux.
  */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     // Fields after the command name (which may contain spaces, hence the last ')').
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseRealtimeConfig } from './config';
+import { DEFAULT_HEARTBEAT } from './heartbeat';
 
 describe('parseRealtimeConfig', () => {
   it('defaults to one process on 127.0.0.1:5002 without Redis', () => {
     const config = parseRealtimeConfig({});
-    expect(config).toMatchObject({ REALTIME_PORT: 5002, REALTIME_HOST: '127.0.0.1' });
+    expect(config).toMatchObject({
+      REALTIME_PORT: 5002,
+      REALTIME_HOST: '127.0.0.1',
+      REALTIME_PING_INTERVAL_MS: DEFAULT_HEARTBEAT.intervalMs,
+      REALTIME_PING_TIMEOUT_MS: DEFAULT_HEARTBEAT.timeoutMs,
+    });
     expect(config.REDIS_URL).toBeUndefined();
   });
 
@@ -12,6 +18,10 @@ describe('parseRealtimeConfig', () => {
     const config = parseRealtimeConfig({ REDIS_URL: '', REALTIME_CORS_ORIGINS: 'http://a, http://b' });
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.REALTIME_CORS_ORIGINS).toEqual(['http://a', 'http://b']);
+  });
+
+  it('refuses a heartbeat too short to survive a busy event loop', () => {
+    expect(() => parseRealtimeConfig({ REALTIME_PING_INTERVAL_MS: '100' })).toThrow(/REALTIME_PING_INTERVAL_MS/);
   });
 
   it('names every bad variable', () => {

@@ -1,6 +1,7 @@
 import { databaseEnvSchema, optionalUrl } from '@minitwit/db';
 import { logLevelSchema, parseEnv } from '@minitwit/monitoring';
 import { z } from 'zod';
+import { DEFAULT_HEARTBEAT } from './heartbeat';
 
 /**
  * The realtime service's environment, the only reader of `process.env` in
@@ -27,6 +28,9 @@ export const realtimeEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /** Socket.IO heartbeat (realtime/src/heartbeat.ts says why the defaults). */
+  REALTIME_PING_INTERVAL_MS: z.coerce.number().int().min(500).max(300_000).default(DEFAULT_HEARTBEAT.intervalMs),
+  REALTIME_PING_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(DEFAULT_HEARTBEAT.timeoutMs),
   LOG_LEVEL: logLevelSchema,
 });
 

@@ -17,6 +17,7 @@ import { guardRequests } from './guard-requests';
 import { httpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
+import { DEFAULT_HEARTBEAT } from '../heartbeat';
 import { SESSION_ENDED, disconnectSession } from './session-end';
 import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, originGuard } from './socket-guards';
 import { handleSubscriptions } from './subscribe';
@@ -47,6 +48,8 @@ export interface RealtimeServerOptions {
   httpServer?: HttpServer;
   /** How often expired sessions' sockets are disconnected (ms); tests shorten it. */
   sessionSweepMs?: number;
+  /** Socket.IO's ping interval and pong timeout (ms); DEFAULT_HEARTBEAT when not given. */
+  heartbeat?: { intervalMs: number; timeoutMs: number };
 }
 
 export interface RealtimeServer {
@@ -75,12 +78,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     // Websocket only: behind a proxy with several servers, long-polling would need sticky sessions.
     transports: ['websocket'],
     serveClient: false,
-    // A server that vanishes without closing its sockets (host lost, container frozen) is noticed by
-    // its browsers when a ping is overdue: pingInterval + pingTimeout, 6 s instead of the default 45 s,
-    // so with the client's reconnect delay its pages are live on another server within 10 s. Cost:
-    // one ~2-byte frame each way per socket every 3 s (docs/decisions.md, "Socket.IO heartbeat").
-    pingInterval: 3_000,
-    pingTimeout: 3_000,
+    // A vanished server is noticed by its browsers within interval + timeout (realtime/src/heartbeat.ts).
+    pingInterval: (options.heartbeat ?? DEFAULT_HEARTBEAT).intervalMs,
+    pingTimeout: (options.heartbeat ?? DEFAULT_HEARTBEAT).timeoutMs,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
     // A subscribe request is ~100 bytes; anything near this size is abuse and closes that connection.
     maxHttpBufferSize: SOCKET_LIMITS.maxPacketBytes,

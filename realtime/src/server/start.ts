@@ -24,6 +24,7 @@ export async function startRealtime(
     metrics,
     redis: config.REDIS_URL ? { url: config.REDIS_URL, channel: config.REDIS_CHANNEL } : undefined,
     corsOrigins: config.REALTIME_CORS_ORIGINS,
+    heartbeat: { intervalMs: config.REALTIME_PING_INTERVAL_MS, timeoutMs: config.REALTIME_PING_TIMEOUT_MS },
   });
   await new Promise<void>((resolve, reject) => {
     server.httpServer.once('error', reject);
