@@ -76,11 +76,13 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     transports: ['websocket'],
     serveClient: false,
     // A server that vanishes without closing its sockets (host lost, container frozen) is noticed by
-    // its browsers when a ping is overdue: pingInterval + pingTimeout, 6 s instead of the default 45 s,
-    // so with the client's reconnect delay its pages are live on another server within 10 s. Cost:
-    // one ~2-byte frame each way per socket every 3 s (docs/decisions.md, "Socket.IO heartbeat").
-    pingInterval: 3_000,
-    pingTimeout: 3_000,
+    // its browsers when a ping is overdue: pingInterval + pingTimeout, 4 s instead of the default 45 s,
+    // and by the proxy, which closes a socket whose server sent nothing for 4 s (infra/nginx/nginx.conf:
+    // pings every 2 s keep a live one open). With the client's reconnect delay and the proxy's 4 s
+    // give-up on a handshake to a hung replica, its pages are live on another server within 10 s.
+    // Cost: one ~2-byte frame each way per socket every 2 s (docs/decisions.md, "Socket.IO heartbeat").
+    pingInterval: 2_000,
+    pingTimeout: 2_000,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : undefined,
     // A subscribe request is ~100 bytes; anything near this size is abuse and closes that connection.
     maxHttpBufferSize: SOCKET_LIMITS.maxPacketBytes,
