@@ -193,6 +193,9 @@ live_load_during() {
   cp "$work/load.json" "$work/load-$(echo "$name" | tr -c 'a-z0-9\n' -).json"
   # The same requests as the proxy saw them: retries after a dead address, and its own timing.
   figure "$name, at the proxy: $(tsx infra/topology/proxy-times.ts "$sproxy" "$since" /msgs/)"
+  # The pages' sockets as the proxy saw them: handshakes it passed on after a dead or hung
+  # replica ("retried"), refused ones (502/504), and which replicas took them.
+  figure "$name, sockets at the proxy: $(tsx infra/topology/proxy-times.ts "$sproxy" "$since" /socket.io/)"
   [ $changed -eq 0 ] || echo "the change itself failed"
   [ $changed -eq 0 ] && [ $status -eq 0 ]
 }
