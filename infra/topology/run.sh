@@ -197,7 +197,22 @@ live_load_during() {
   # replica ("retried"), refused ones (502/504), and which replicas took them.
   figure "$name, sockets at the proxy: $(tsx infra/topology/proxy-times.ts "$sproxy" "$since" /socket.io/)"
   [ $changed -eq 0 ] || echo "the change itself failed"
+  [ $status -eq 0 ] || scenario_logs "$since"
   [ $changed -eq 0 ] && [ $status -eq 0 ]
+}
+
+# scenario_logs <since>: after a failed scenario, what the services and the proxy complained
+# about (warn and error lines, the first 15 of each; all containers, dead ones included).
+scenario_logs() {
+  local id s
+  for s in realtime api web; do
+    for id in $("$DOCKER" ps -aq --filter "label=com.docker.swarm.service.name=$(svc "$s")"); do
+      "$DOCKER" logs --since "$1" "$id" 2>&1 | grep -E '"level":"(warn|error)"' | sed "s/^/$s ${id:0:6} /"
+    done
+  done | head -15 | cut -c1-400
+  for id in $("$DOCKER" ps -q --filter "label=$sproxy"); do
+    "$DOCKER" logs --since "$1" "$id" 2>&1 | grep -E '\[(warn|error)\]' | sed 's/^/proxy /'
+  done | head -15 | cut -c1-300
 }
 
 # --- 2. docker-compose
