@@ -46,11 +46,11 @@ describe.skipIf(!existsSync(NGINX))('the proxy in front of the realtime servers'
     proxyPort = await freePort();
     const apiPort = await freePort();
     dir = await mkdtemp(join(tmpdir(), 'minitwit-proxy-'));
-    // An address needs no resolver: every backend is the stand-in.
+    // An address needs no resolver (nor nginx >= 1.27.3's `resolve`): every backend is the stand-in.
     await writeFile(
       join(dir, 'backends.conf'),
       ['web', 'api', 'realtime']
-        .map((name) => `map $scheme $${name}_backend { default 127.0.0.1:${backendPort}; }\n`)
+        .map((name) => `upstream ${name}_replicas { server 127.0.0.1:${backendPort}; }\n`)
         .join(''),
     );
     const config = (await readFile(join(root, 'infra/nginx/nginx.conf'), 'utf8'))

@@ -145,7 +145,8 @@ let slowestDeliveryMs = 0;
 let longestNotLive = 0;
 for (const page of pages) {
   const seen = await seenOn(page);
-  const notLiveMs = longestNotLiveMs((await page.evaluate('window.__status')) as StatusChanges, Date.now());
+  const changes = (await page.evaluate('window.__status')) as StatusChanges;
+  const notLiveMs = longestNotLiveMs(changes, Date.now());
   longestNotLive = Math.max(longestNotLive, notLiveMs);
   const counts = new Map<string, number>();
   for (const { text } of seen) counts.set(text, (counts.get(text) ?? 0) + 1);
@@ -160,6 +161,10 @@ for (const page of pages) {
     duplicated: duplicated.length,
     firstMissing: missing.slice(0, 5),
     longestNotLiveMs: notLiveMs,
+    // Where a page was slow to be live again: each status it showed, seconds after posting began.
+    ...(notLiveMs > LIVE_AGAIN_LIMIT_MS / 2 || missing.length > 0
+      ? { statusTrail: changes.map(({ status, at }) => `${status}@${((at - started) / 1000).toFixed(1)}`).join(' ') }
+      : {}),
   });
 }
 

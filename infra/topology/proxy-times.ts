@@ -4,7 +4,9 @@
  * replica because a connect failed or timed out (a dead address), and the
  * slowest as the proxy measured it. Beside live-load's figures (measured by
  * the client) this tells time spent on a dead address from time lost on a
- * busy host. Prints one JSON line. Usage:
+ * busy host; the five slowest say which replica answered them and how long
+ * the replica itself took (a new replica's first requests, or a host too
+ * busy for all of them). Prints one JSON line. Usage:
  *   tsx infra/topology/proxy-times.ts <proxy-label> <since RFC 3339> [uri-prefix]
  */
 import { proxyLogSince } from './replicas';
@@ -25,6 +27,23 @@ process.stdout.write(
     retriedOnAnotherReplica: retried.length,
     slowestAtProxyMs: Math.round(Math.max(0, ...lines.map((line) => line.ms * 1000))),
     slowestConnectMs: Math.round(Math.max(0, ...lines.map(connectMs))),
+    retriedSample: retried.slice(0, 5).map((line) => ({
+      at: line.time.slice(11, 19),
+      upstream: line.upstream,
+      connectS: line.upstream_ms,
+      replicaS: line.upstream_rt,
+      status: line.status,
+    })),
+    slowest: [...lines]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((line) => ({
+        at: line.time.slice(11, 19),
+        ms: Math.round(line.ms * 1000),
+        upstream: line.upstream,
+        replicaMs: line.upstream_rt,
+        status: line.status,
+      })),
     statuses: lines.reduce<Record<number, number>>(
       (counts, line) => ({ ...counts, [line.status]: (counts[line.status] ?? 0) + 1 }),
       {},

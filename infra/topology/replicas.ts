@@ -25,6 +25,10 @@ interface AccessLine {
   ms: number;
   /** Connect time per address tried, seconds (absent from older configs' log format). */
   upstream_ms: string;
+  /** Response time per address tried, seconds: the replica's own share of `ms` (absent from older configs). */
+  upstream_rt: string;
+  /** When nginx logged it (RFC 3339). */
+  time: string;
 }
 
 /** The proxy containers' access-log lines since a time (RFC 3339), parsed. */
@@ -35,7 +39,11 @@ export async function proxyLogSince(proxyLabel: string, since: string): Promise<
     for (const line of stdout.split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
-        lines.push({ upstream_ms: '', ...(JSON.parse(line) as Omit<AccessLine, 'upstream_ms'>) });
+        lines.push({
+          upstream_ms: '',
+          upstream_rt: '',
+          ...(JSON.parse(line) as Omit<AccessLine, 'upstream_ms' | 'upstream_rt'>),
+        });
       } catch {
         // not an access-log line
       }

@@ -2,16 +2,18 @@
  * Opens sockets through the proxy as browsers do, closes them, and counts
  * from the proxy's access log how many went to each realtime replica (its
  * upstream address). Prints JSON; exits 1 unless every running replica took
- * at least one: proof that the proxy sends traffic to replicas added after
- * it started. Usage:
- *   tsx infra/topology/sockets.ts <web-url> <realtime-label> <proxy-label> [count]
+ * at least `min-share` of its fair share (count / replicas; default 0.5): proof
+ * that the proxy sends traffic to replicas added after it started, and that a
+ * herd of sockets opened at once (as after a replica dies) spreads instead of
+ * landing on one replica. Usage:
+ *   tsx infra/topology/sockets.ts <web-url> <realtime-label> <proxy-label> [count] [min-share]
  */
 import { io, type Socket } from 'socket.io-client';
 import { containersWith, proxyLogSince } from './replicas';
 
-const [webUrl, realtimeLabel, proxyLabel, countArg = '40'] = process.argv.slice(2);
+const [webUrl, realtimeLabel, proxyLabel, countArg = '40', minShareArg = '0.5'] = process.argv.slice(2);
 if (!webUrl || !realtimeLabel || !proxyLabel) {
-  process.stderr.write('usage: sockets.ts <web-url> <realtime-label> <proxy-label> [count]\n');
+  process.stderr.write('usage: sockets.ts <web-url> <realtime-label> <proxy-label> [count] [min-share]\n');
   process.exit(2);
 }
 // Docker's log timestamps have a second's precision at best here: start a second early.
@@ -41,7 +43,9 @@ for (const line of await proxyLogSince(proxyLabel, since)) {
 }
 const failed = connected.filter((c) => c.status === 'rejected').length;
 const receiving = Object.keys(perUpstream).length;
+const fewest = receiving < replicas ? 0 : Math.min(...Object.values(perUpstream));
+const needed = Math.max(1, Math.floor((Number(minShareArg) * Number(countArg)) / Math.max(1, replicas)));
 process.stdout.write(
-  `${JSON.stringify({ replicas, receiving, failedConnects: failed, socketsPerReplica: perUpstream })}\n`,
+  `${JSON.stringify({ replicas, receiving, fewest, needed, failedConnects: failed, socketsPerReplica: perUpstream })}\n`,
 );
-process.exit(failed === 0 && receiving === replicas ? 0 : 1);
+process.exit(failed === 0 && receiving === replicas && fewest >= needed ? 0 : 1);

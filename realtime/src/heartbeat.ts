@@ -6,4 +6,4 @@
  * (`npm run bench:heartbeat` measures the cost). Overridden by
  * REALTIME_PING_INTERVAL_MS / REALTIME_PING_TIMEOUT_MS.
  */
-export const DEFAULT_HEARTBEAT = { intervalMs: 3_000, timeoutMs: 3_000 } as const;
+export const DEFAULT_HEARTBEAT = { intervalMs: 2_000, timeoutMs: 2_000 } as const;

@@ -53,7 +53,11 @@ export class FeedState {
     this.cursor = Math.min(this.cursor ?? this.newest, afterId);
   }
 
-  /** The subscription ended without a reply (disconnect, timeout): what was buffered comes back in the next backlog. */
+  /**
+   * The subscription ended with the socket (disconnect) or for good (refused): what was
+   * buffered comes back in the next backlog. A retry on the same socket keeps the buffer
+   * instead (beginSubscribe again): live messages go on arriving meanwhile.
+   */
   abortSubscribe(): void {
     this.buffer = null;
   }

@@ -54,17 +54,19 @@ export interface LiveTimeline {
 
 /**
  * Backoff with jitter: socket.io-client doubles from 1 s up to 10 s, each delay ±50%.
- * A handshake that has no answer within 5 s is given up and tried again (socket.io-client
- * waits 20 s): the proxy may have handed it to a replica that hangs (its kernel still
- * accepts connections), and the next try may reach a healthy one. A handshake
- * through the proxy takes milliseconds; on a slow network a try that times out is retried.
+ * A handshake that has no answer within 7 s is given up and tried again (socket.io-client
+ * waits 20 s). The proxy may hand it to a replica that hangs (its kernel still accepts
+ * connections): the proxy gives up on that one after 4 s and passes the handshake to
+ * another replica (infra/nginx/nginx.conf), so the client waits longer than that, or it
+ * would drop a handshake just as it succeeds. A handshake through the proxy takes
+ * milliseconds; on a slow network a try that times out is retried.
  */
 const RECONNECT: Partial<ManagerOptions> = {
   reconnection: true,
   reconnectionDelay: 1_000,
   reconnectionDelayMax: 10_000,
   randomizationFactor: 0.5,
-  timeout: 5_000,
+  timeout: 7_000,
 };
 
 /**
@@ -142,9 +144,14 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
       .emit('timeline:subscribe', { scope: options.scope, afterId }, (error: Error | null, reply: SubscribeReply) => {
         if (stopped || mine !== generation) return;
         if (error || !reply.ok) {
-          state.abortSubscribe();
-          if (!error && !reply.ok && reply.error === 'unauthorized') return status('unauthorized');
+          if (!error && !reply.ok && reply.error === 'unauthorized') {
+            state.abortSubscribe();
+            return status('unauthorized');
+          }
           // The server or its database hiccuped: try again on the same connection, backing off.
+          // The socket may be in its rooms already: live messages keep waiting in the buffer for
+          // the retry's backlog (shown now, they would carry the newest id past that backlog, and
+          // the retry would read after them: a gap; issue 12's frozen-replica run lost 41).
           attempt += 1;
           retry = setTimeout(() => subscribe(), jittered(Math.min(10_000, 500 * 2 ** attempt)));
           return;
