@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@minitwit/monitoring/testing';
 import { originGuard } from '../../realtime/src/server/socket-guards';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,14 +19,6 @@ const NGINX = '/usr/sbin/nginx';
 const root = new URL('../..', import.meta.url).pathname;
 
 if (!existsSync(NGINX)) console.warn('SKIPPED: proxy behaviour checks — nginx not installed');
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!existsSync(NGINX))('the proxy in front of the realtime servers', () => {
   let dir: string;
