@@ -96,13 +96,14 @@ describe('the embedded database on a full disk', () => {
       );
       const url = api.url;
       const headers = { Authorization: SIMULATOR_AUTH };
-      const register = await send(url, {
-        method: 'POST',
-        path: '/register',
-        headers,
-        body: { username: 'ann', email: 'ann@example.com', pwd: 'secret' },
-      });
-      expect(register.status).toBe(204);
+      const register = (username: string) =>
+        send(url, {
+          method: 'POST',
+          path: '/register',
+          headers,
+          body: { username, email: `${username}@example.com`, pwd: 'secret' },
+        });
+      expect((await register('ann')).status).toBe(204);
       const acknowledged: string[] = [];
       const post = async (content: string) => {
         const started = Date.now();
@@ -128,13 +129,7 @@ describe('the embedded database on a full disk', () => {
       // Still refused, and quickly, on the next writes; registration too (the ORM-free path and the other tables).
       const again = await post('still full');
       expect([again.status, again.took < 2_000]).toEqual([503, true]);
-      const newUser = await send(url, {
-        method: 'POST',
-        path: '/register',
-        headers,
-        body: { username: 'bob', email: 'bob@example.com', pwd: 'secret' },
-      });
-      expect(newUser.status).toBe(503);
+      expect((await register('bob')).status).toBe(503);
       // The log says why, once, as an error.
       const diskErrors = logs.filter((line) => line.level === 'error' && /disk/.test(String(line.message)));
       expect(diskErrors).toHaveLength(1);
