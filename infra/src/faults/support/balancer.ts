@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
-import type { BalancerReply, BalancerRequest } from './balancer-process';
+import type { BalancerRequest } from './balancer-process';
+import { forkWorker } from './worker';
 
 /**
  * A TCP round-robin balancer in front of the realtime servers, as the proxy
@@ -22,33 +22,13 @@ export interface Balancer {
 }
 
 export async function startBalancer(backends: string[]): Promise<Balancer> {
-  // node --import tsx, as the services run (service-process.ts): the child is this TypeScript file's sibling.
-  const child = fork(new URL('./balancer-process.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ask = (request: BalancerRequest) =>
-    new Promise<BalancerReply>((resolve, reject) => {
-      const onExit = () => reject(new Error('the balancer process exited'));
-      child.once('exit', onExit);
-      child.once('message', (reply: BalancerReply) => {
-        child.off('exit', onExit);
-        resolve(reply);
-      });
-      child.send(request);
-    });
-  const ready = await ask({ backends });
-  if (!('port' in ready)) throw new Error('the balancer process did not say where it listens');
+  const worker = await forkWorker<BalancerRequest, number | null>(new URL('./balancer-process.ts', import.meta.url));
+  const port = await worker.ask({ backends });
   return {
-    url: `http://127.0.0.1:${ready.port}`,
+    url: `http://127.0.0.1:${port}`,
     async setBackends(next) {
-      await ask({ backends: next });
+      await worker.ask({ backends: next });
     },
-    async close() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.send({ close: true });
-      await exited;
-    },
+    close: () => worker.stop({ close: true }),
   };
 }

@@ -1,4 +1,5 @@
 import { type LivePage, type PageSpec, comparePage, isLive, openPage } from './live-pages';
+import { serveParent } from './worker';
 
 /**
  * A share of the live pages in a process of its own, started by
@@ -6,20 +7,19 @@ import { type LivePage, type PageSpec, comparePage, isLive, openPage } from './l
  * answers counts and, at the end, every page's record; it ends when told to
  * or when its parent goes away.
  */
-export type HostRequest = { id: number } & (
+export type HostRequest =
   | { open: Array<[number, PageSpec]> }
   | { expect: Array<[number, number[]]> }
   | { count: 'live' | 'missing' }
   | { snapshot: true }
-  | { stop: true }
-);
+  | { stop: true };
 export type PageRecord = Omit<LivePage, 'stop' | 'arrivedAt'>;
-export type HostReply = { id: number; value: number | Array<[number, PageRecord]> | null };
+export type HostAnswer = number | Array<[number, PageRecord]> | null;
 
 const pages = new Map<number, LivePage>();
 const expected = new Map<number, number[]>();
 
-const answer = (request: HostRequest): HostReply['value'] => {
+const answer = (request: HostRequest): HostAnswer => {
   if ('open' in request) {
     for (const [index, spec] of request.open) pages.set(index, openPage(spec));
     return null;
@@ -42,9 +42,4 @@ const answer = (request: HostRequest): HostReply['value'] => {
   return null;
 };
 
-process.on('message', (request: HostRequest) => {
-  process.send!({ id: request.id, value: answer(request) } satisfies HostReply);
-  if ('stop' in request) process.exit(0);
-});
-process.on('disconnect', () => process.exit(0));
-process.send!({ id: 0, value: null } satisfies HostReply);
+serveParent(answer, (request) => 'stop' in request);

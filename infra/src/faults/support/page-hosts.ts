@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import type { PageSpec } from './live-pages';
-import type { HostReply, HostRequest, PageRecord } from './page-host-process';
+import type { HostAnswer, HostRequest, PageRecord } from './page-host-process';
+import { forkWorker } from './worker';
 
 export type { PageRecord };
 
@@ -26,42 +26,13 @@ export interface PageHosts {
   stop(): Promise<void>;
 }
 
-interface Host {
-  child: ChildProcess;
-  ask(request: Omit<HostRequest, 'id'>): Promise<HostReply['value']>;
-}
-
-async function startHost(): Promise<Host> {
-  // node --import tsx, as the services run (service-process.ts).
-  const child = fork(new URL('./page-host-process.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const waiting = new Map<number, (value: HostReply['value']) => void>();
-  let nextId = 1;
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`a page host exited with ${code}`)));
-    waiting.set(0, () => resolve());
-  });
-  child.on('message', (reply: HostReply) => {
-    waiting.get(reply.id)?.(reply.value);
-    waiting.delete(reply.id);
-  });
-  await ready;
-  return {
-    child,
-    ask: (request) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        waiting.set(id, resolve);
-        child.send({ ...request, id });
-      }),
-  };
-}
-
 export async function startPageHosts(count: number): Promise<PageHosts> {
-  const hosts = await Promise.all(Array.from({ length: count }, startHost));
-  const sum = async (request: Omit<HostRequest, 'id'>) =>
+  const hosts = await Promise.all(
+    Array.from({ length: count }, () =>
+      forkWorker<HostRequest, HostAnswer>(new URL('./page-host-process.ts', import.meta.url)),
+    ),
+  );
+  const sum = async (request: HostRequest) =>
     (await Promise.all(hosts.map((host) => host.ask(request)))).reduce<number>((total, n) => total + Number(n), 0);
   let size = 0;
   return {
@@ -88,14 +59,7 @@ export async function startPageHosts(count: number): Promise<PageHosts> {
       return all;
     },
     async stop() {
-      await Promise.all(
-        hosts.map(async (host) => {
-          if (host.child.exitCode !== null || host.child.signalCode !== null) return;
-          const exited = new Promise((resolve) => host.child.once('exit', resolve));
-          await host.ask({ stop: true });
-          await exited;
-        }),
-      );
+      await Promise.all(hosts.map((host) => host.stop({ stop: true })));
     },
   };
 }
