@@ -9,12 +9,28 @@ import type { ConnectionTarget } from './orm';
  * transaction's statements together, and the only ORM transactions (the
  * migrations) finish before this pool opens.
  */
+/**
+ * How long an idle connection stays open (pg's default is 10 s). A new one
+ * costs a DNS lookup, a TCP connect and a SCRAM handshake, paid by the request
+ * that needed it: under Docker the lookup goes to the engine's embedded DNS,
+ * which answered in 30-130 ms during the Swarm topology tests (2026-11-29),
+ * and once not within 1 s. With 10 s, the second connection that two
+ * overlapping requests (or a request and a health probe) need was closed
+ * again between overlaps, and every overlap paid a fresh connect.
+ */
+export const IDLE_CONNECTION_MS = 5 * 60_000;
+
 export function openPool(target: ConnectionTarget): pg.Pool {
   const pool =
     'url' in target
       ? // Fail fast (fail-fast.ts): pg's connectionTimeoutMillis bounds both the wait for a pooled
         // connection and a new connect, so a request gets its 503 instead of hanging.
-        new pg.Pool({ connectionString: target.url, max: target.poolSize, ...failFastConnection })
+        new pg.Pool({
+          connectionString: target.url,
+          max: target.poolSize,
+          idleTimeoutMillis: IDLE_CONNECTION_MS,
+          ...failFastConnection,
+        })
       : new pg.Pool({
           host: target.socketDir,
           port: target.port,

@@ -120,21 +120,32 @@ describe('the proxy config', () => {
     const passes = [...config.matchAll(/proxy_pass ([^;]+);/g)].map(([, target]) => target);
     expect([...new Set(passes)].sort()).toEqual([
       'http://api_replicas',
+      'http://realtime_again_replicas',
       'http://realtime_replicas',
       'http://web_replicas',
     ]);
     const hosts = { 'backends.conf': '', 'backends.swarm.conf': 'tasks.' };
     for (const [file, prefix] of Object.entries(hosts)) {
       const found = upstreams(await readFile(join(root, 'infra/nginx', file), 'utf8'));
-      expect(found.map((u) => u.name).sort(), file).toEqual(['api_replicas', 'realtime_replicas', 'web_replicas']);
+      expect(found.map((u) => u.name).sort(), file).toEqual([
+        'api_replicas',
+        'realtime_again_replicas',
+        'realtime_replicas',
+        'web_replicas',
+      ]);
       for (const { name, zone, servers } of found) {
         // A zone shares the replica list, the round-robin position and failures across workers.
         expect(zone, `${file} ${name}`).toBe(true);
-        const service = name.replace('_replicas', '');
+        const service = name.replace(/(_again)?_replicas$/, '');
+        // Sockets last minutes: no passive failure accounting for first tries (backends.conf says
+        // why); second tries count failures, so they skip a replica that just hung.
+        const accounting = {
+          realtime_replicas: ' max_fails=0',
+          realtime_again_replicas: ' max_fails=1 fail_timeout=10s',
+        };
         expect(servers, `${file} ${name}`).toEqual([
-          // Sockets last minutes: no passive failure accounting for them (backends.conf says why).
           expect.stringMatching(
-            new RegExp(`^${prefix}${service}:\\d+ resolve${service === 'realtime' ? ' max_fails=0' : ''}$`),
+            new RegExp(`^${prefix}${service}:\\d+ resolve${accounting[name as keyof typeof accounting] ?? ''}$`),
           ),
         ]);
       }

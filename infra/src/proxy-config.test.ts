@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(NGINX))('the proxy in front of the realtime servers'
     // An address needs no resolver (nor nginx >= 1.27.3's `resolve`): every backend is the stand-in.
     await writeFile(
       join(dir, 'backends.conf'),
-      ['web', 'api', 'realtime']
+      ['web', 'api', 'realtime', 'realtime_again']
         .map((name) => `upstream ${name}_replicas { server 127.0.0.1:${backendPort}; }\n`)
         .join(''),
     );

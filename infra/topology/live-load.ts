@@ -12,18 +12,21 @@
  *   - the longest any page was not live (its indicator off "live") before it
  *     was live again: how long a replica's death cost its pages
  * Exits 1 when any of those is non-zero or over its limit.
- * Usage: tsx infra/topology/live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages]
+ * Usage: tsx infra/topology/live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages] [in-flight-allowed]
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { launchClientBrowser } from './client-browser';
 
-const [webUrl, apiUrl, stopFile, rateArg = '10', pagesArg = '4'] = process.argv.slice(2);
+const [webUrl, apiUrl, stopFile, rateArg = '10', pagesArg = '4', inFlightArg = '0'] = process.argv.slice(2);
 if (!webUrl || !apiUrl || !stopFile) {
-  process.stderr.write('usage: live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages]\n');
+  process.stderr.write('usage: live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages] [in-flight-allowed]\n');
   process.exit(2);
 }
 const rate = Number(rateArg);
 const pageCount = Number(pagesArg);
+/** Requests a killed replica was serving that may fail fast (502), see `cutOff` below. */
+const inFlightAllowed = Number(inFlightArg);
 /** The simulator's own timeout. */
 const SIMULATOR_TIMEOUT_MS = 300;
 /** How late a message may show on a page: a page whose server vanished must be live again within this. */
@@ -100,14 +103,13 @@ const registered = await api('/register', {
 });
 if (registered.status !== 204) throw new Error(`register ${author}: ${registered.status}`);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-});
+// Chromium at a lower CPU weight than the deployment (client-browser.ts says why).
+const { browser, close: closeBrowser } = await launchClientBrowser();
 const pages: Page[] = [];
 for (let n = 0; n < pageCount; n++) {
   // One context per page: separate connections, as separate people.
-  const page = await (await browser.newContext()).newPage();
+  // Reduced motion: no 2 s "arrived" highlight repainting every new item (nothing here looks at it).
+  const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
   await watch(page, author);
   pages.push(page);
 }
@@ -174,10 +176,19 @@ if (stored.status !== 200)
   throw new Error(`reading back ${author}'s messages: ${stored.status} ${await stored.text()}`);
 const storedTexts = new Set(((await stored.json()) as { content: string }[]).map((m) => m.content));
 const lost = acked.filter((s) => !storedTexts.has(s.text)).length;
-const failed = sent.filter((s) => s.status !== 204 || s.ms > SIMULATOR_TIMEOUT_MS);
+/**
+ * A replica SIGKILLed while serving a POST: the proxy has sent the request and
+ * cannot know whether it was applied, so it does not send it again (a second
+ * message would be a duplicate) and answers 502 at once. Where the scenario
+ * kills a replica it allows that many such answers, each fast and never
+ * acknowledged; whether the write landed anyway is reported.
+ */
+const cutOff = sent.filter((s) => s.status === 502 && s.ms <= SIMULATOR_TIMEOUT_MS).slice(0, inFlightAllowed);
+const failed = sent.filter((s) => (s.status !== 204 || s.ms > SIMULATOR_TIMEOUT_MS) && !cutOff.includes(s));
 const report = {
   requests: sent.length,
   failed: failed.length,
+  cutOffInFlight: cutOff.map(({ text, ms }) => ({ text, ms, stored: storedTexts.has(text) })),
   failedSample: failed.slice(0, 5).map(({ text, status, ms }) => ({ text, status, ms })),
   slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),
   acknowledged: acked.length,
@@ -186,12 +197,13 @@ const report = {
   slowestDeliveryMs,
   longestNotLiveMs: longestNotLive,
 };
-process.stdout.write(`${JSON.stringify(report)}\n`);
-await browser.close();
-const ok =
-  report.failed === 0 &&
+const complete =
   lost === 0 &&
   pageReports.every((p) => p.missing === 0 && p.duplicated === 0) &&
   slowestDeliveryMs <= LIVE_AGAIN_LIMIT_MS &&
   longestNotLive <= LIVE_AGAIN_LIMIT_MS;
-process.exit(ok ? 0 : 1);
+// The only defect is answers that came late (each a 204): run.sh then runs the scenario once more.
+const lateOnly = complete && failed.length > 0 && failed.every((s) => s.status === 204);
+process.stdout.write(`${JSON.stringify({ ...report, lateOnly })}\n`);
+await closeBrowser();
+process.exit(complete && report.failed === 0 ? 0 : 1);

@@ -42,6 +42,20 @@ process.stdout.write(
         ms: Math.round(line.ms * 1000),
         upstream: line.upstream,
         replicaMs: line.upstream_rt,
+        replicaHeaderMs: line.upstream_ht,
+        bytes: line.request_length,
+        worker: line.pid,
+        at_ms: line.msec,
+        status: line.status,
+      })),
+    // Every answer the proxy gave as an error, with the replica it came from.
+    errors: lines
+      .filter((line) => line.status >= 500)
+      .slice(0, 5)
+      .map((line) => ({
+        at: line.time.slice(11, 19),
+        upstream: line.upstream,
+        replicaS: line.upstream_rt,
         status: line.status,
       })),
     statuses: lines.reduce<Record<number, number>>(

@@ -29,6 +29,14 @@ interface AccessLine {
   upstream_rt: string;
   /** When nginx logged it (RFC 3339). */
   time: string;
+  /** Time to the replica's response header per address tried, seconds (absent from older configs). */
+  upstream_ht?: string;
+  /** The request's size as read, header and body, bytes (absent from older configs). */
+  request_length?: number;
+  /** The nginx worker that served it (absent from older configs). */
+  pid?: number;
+  /** When nginx logged it, Unix seconds with milliseconds (absent from older configs). */
+  msec?: number;
 }
 
 /** The proxy containers' access-log lines since a time (RFC 3339), parsed. */

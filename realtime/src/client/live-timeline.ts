@@ -54,19 +54,20 @@ export interface LiveTimeline {
 
 /**
  * Backoff with jitter: socket.io-client doubles from 1 s up to 10 s, each delay ±50%.
- * A handshake that has no answer within 7 s is given up and tried again (socket.io-client
+ * A handshake that has no answer within 9 s is given up and tried again (socket.io-client
  * waits 20 s). The proxy may hand it to a replica that hangs (its kernel still accepts
- * connections): the proxy gives up on that one after 4 s and passes the handshake to
- * another replica (infra/nginx/nginx.conf), so the client waits longer than that, or it
- * would drop a handshake just as it succeeds. A handshake through the proxy takes
- * milliseconds; on a slow network a try that times out is retried.
+ * connections): the proxy gives up on that one after 4 s and passes the handshake on, and
+ * its second try can land on a hung replica once more (4 s) before it reaches a live one
+ * (infra/nginx/nginx.conf), so the client waits longer than 8 s, or it would drop a
+ * handshake just as it succeeds. A handshake through the proxy takes milliseconds; on a
+ * slow network a try that times out is retried.
  */
 const RECONNECT: Partial<ManagerOptions> = {
   reconnection: true,
   reconnectionDelay: 1_000,
   reconnectionDelayMax: 10_000,
   randomizationFactor: 0.5,
-  timeout: 7_000,
+  timeout: 9_000,
 };
 
 /**

@@ -1,0 +1,91 @@
+/**
+ * The browsers that watch the topology under load stand in for people on
+ * their own machines, but here they share the host's two cores with the
+ * deployment they watch. Left alone they win that contest: every container
+ * sits in Docker's one cgroup (weight 1024 in all), while Chromium started as
+ * root raises its browser and GPU processes to nice -8 (weight ~5,900 each)
+ * and runs each page's renderer at nice 0 (1024 each) in the root group. With
+ * four pages taking most of a core, the proxy and the replicas waited for the
+ * CPU and a simulator request now and then took over 0.3 s.
+ *
+ * So Chromium runs in a cgroup of its own with a quarter of Docker's weight:
+ * it still gets every cycle the deployment leaves idle, and the deployment is
+ * served first, as it would be on hosts of its own. Where no cgroup can be
+ * made (not root, no cpu controller), Chromium runs as before and that is
+ * said on stderr.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+
+const CHROMIUM = '/usr/bin/chromium';
+const GROUP = 'minitwit-test-browsers';
+/** Docker's own group has 1024 (cgroup v1 shares) or 100 (v2 weight); a quarter of it. */
+const V1_SHARES = '256';
+const V2_WEIGHT = '25';
+
+/** Makes the cgroup (v1 cpu controller, else v2 with cpu enabled); its cgroup.procs path, or undefined. */
+function lowWeightCgroup(): string | undefined {
+  const candidates = [
+    {
+      dir: join('/sys/fs/cgroup/cpu', GROUP),
+      file: 'cpu.shares',
+      value: V1_SHARES,
+      root: '/sys/fs/cgroup/cpu/cpu.shares',
+    },
+    {
+      dir: join('/sys/fs/cgroup', GROUP),
+      file: 'cpu.weight',
+      value: V2_WEIGHT,
+      root: '/sys/fs/cgroup/cgroup.subtree_control',
+    },
+  ];
+  for (const { dir, file, value, root } of candidates) {
+    if (!existsSync(root)) continue;
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, file), value);
+      return join(dir, 'cgroup.procs');
+    } catch {
+      // Not root, or no cpu controller in this hierarchy: try the next.
+    }
+  }
+  return undefined;
+}
+
+export interface ClientBrowser {
+  browser: Browser;
+  /** Closes the browser and removes the wrapper and the (then empty) cgroup. */
+  close(): Promise<void>;
+}
+
+/** Chromium for the watching pages, in the low-weight cgroup where one can be made. */
+export async function launchClientBrowser(): Promise<ClientBrowser> {
+  const procs = lowWeightCgroup();
+  if (!procs)
+    process.stderr.write(`client-browser: no cgroup for the browsers; Chromium competes with the deployment\n`);
+  const wrapperDir = mkdtempSync(join(tmpdir(), 'client-browser-'));
+  const wrapper = join(wrapperDir, 'chromium');
+  // The shell joins the group, then becomes Chromium: every process Chromium starts stays in it.
+  const joinGroup = procs ? `echo $$ > '${procs}'\n` : '';
+  writeFileSync(wrapper, `#!/bin/sh\n${joinGroup}exec ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  const browser = await chromium.launch({
+    executablePath: wrapper,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(wrapperDir, { recursive: true, force: true });
+      if (procs) {
+        try {
+          rmdirSync(join(procs, '..'));
+        } catch {
+          // A process of it is still exiting; the empty group is harmless and reused next time.
+        }
+      }
+    },
+  };
+}
