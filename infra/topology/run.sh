@@ -341,7 +341,6 @@ if [[ " $phases " == *" swarm "* ]]; then
     [ "$dns" = "$ips" ]
   }
 
-  image_of() { "$DOCKER" service inspect "$(svc "$1")" --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}'; }
   # settled_for <service> <n> <seconds>: settled, and again that many seconds later with the same
   # containers. A replica that was cut off or frozen can pass its next healthcheck and still be
   # marked unhealthy by a check that timed out meanwhile (Swarm then replaces it): once, that
@@ -354,6 +353,7 @@ if [[ " $phases " == *" swarm "* ]]; then
     settled "$1" "$2" && [ "$("$DOCKER" ps -q --filter "$filter" | sort)" = "$before" ]
   }
 
+  image_of() { "$DOCKER" service inspect "$(svc "$1")" --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}'; }
   rolling_update() {
     local s target=minitwit:topology-2
     # To the other image: a second run (live_check) is a real update too.
