@@ -39,7 +39,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let target: ConnectionTarget;
   if (options.url) {
     target = { url: options.url, poolSize: options.poolSize ?? 10 };
-    orm = await openOrm(target);
+    orm = await openOrm(target, {
+      mode: options.migrations,
+      waitMs: options.migrationWaitMs,
+      logger: options.logger,
+    });
   } else {
     embedded = await startEmbeddedPostgres(options.dataDir);
     target = { socketDir: embedded.socketDir, port: embedded.port };

@@ -1,6 +1,8 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import type { MigrationMode } from './config';
+import type { DiskLogger } from './disk-guard';
 import { entities } from './entities';
 import { failFastConnection, failFastPool } from './fail-fast';
 import { migrationsList } from './migrations';
@@ -52,8 +54,74 @@ async function withMigrationLock(target: ConnectionTarget, migrate: () => Promis
   }
 }
 
-/** Opens the ORM and brings the schema up to date: migrations are the only schema changes. */
-export async function openOrm(target: ConnectionTarget): Promise<MikroORM> {
+/** How long a service in `wait` mode waits for the owner's migrations before it gives up. */
+export const MIGRATION_WAIT_MS = 5 * 60_000;
+const MIGRATION_POLL_MS = 500;
+
+export interface MigrationOptions {
+  /** `run`: apply pending migrations (the embedded database always does); `wait`: only wait for them. */
+  mode?: MigrationMode;
+  waitMs?: number;
+  logger?: DiskLogger | undefined;
+}
+
+/**
+ * The migrations this build knows that the database has not recorded. Reads
+ * MikroORM's table directly rather than through the migrator, which would
+ * first try to create the table: the app role may only read it.
+ */
+async function missingMigrations(orm: MikroORM): Promise<string[]> {
+  const table = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
+  const connection = orm.em.getConnection();
+  const [found] = await connection.execute<{ present: boolean }[]>('select to_regclass(?) is not null as "present"', [
+    table,
+  ]);
+  const known = migrationsList.map((migration) => migration.name);
+  if (!found?.present) return known;
+  const rows = await connection.execute<{ name: string }[]>(`select "name" from "${table}"`);
+  const recorded = new Set(rows.map((row) => row.name));
+  return known.filter((name) => !recorded.has(name));
+}
+
+/**
+ * `DATABASE_MIGRATIONS=wait`: a service connected as minitwit_app cannot
+ * migrate, so it waits for the owner's `npm run migrate` (a deploy runs it
+ * before, or while, the new replicas start). Migrations the database has and
+ * this build does not know (a newer release migrated first) are no reason to
+ * wait: migrations stay compatible with the previous release.
+ */
+async function waitForMigrations(orm: MikroORM, options: MigrationOptions): Promise<void> {
+  const waitMs = options.waitMs ?? MIGRATION_WAIT_MS;
+  const deadline = Date.now() + waitMs;
+  let missing = await missingMigrations(orm);
+  if (missing.length === 0) return;
+  options.logger?.info('database: waiting for the schema owner to apply the migrations (npm run migrate)', {
+    missing,
+    waitMs,
+  });
+  for (;;) {
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `DATABASE_MIGRATIONS=wait: after ${Math.round(waitMs / 1000)} s the database still lacks ` +
+          `${missing.length} of this build's ${migrationsList.length} migrations (${missing.join(', ')}); ` +
+          'run `npm run migrate` as the schema owner (minitwit_owner), or start with DATABASE_MIGRATIONS=run',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(MIGRATION_POLL_MS, deadline - Date.now())));
+    missing = await missingMigrations(orm);
+    if (missing.length === 0) {
+      options.logger?.info('database: migrations applied by the schema owner; starting');
+      return;
+    }
+  }
+}
+
+/**
+ * Opens the ORM with the schema up to date: migrations are the only schema
+ * changes. It applies them itself (`run`) or waits for the owner (`wait`,
+ * with a URL only: the embedded database is one process, nobody else would).
+ */
+export async function openOrm(target: ConnectionTarget, options: MigrationOptions = {}): Promise<MikroORM> {
   const orm = await MikroORM.init({
     ...connectionOptions(target),
     entities,
@@ -64,9 +132,13 @@ export async function openOrm(target: ConnectionTarget): Promise<MikroORM> {
     logger: () => undefined,
   });
   try {
-    await withMigrationLock(target, async () => {
-      await orm.getMigrator().up();
-    });
+    if (options.mode === 'wait' && 'url' in target) {
+      await waitForMigrations(orm, options);
+    } else {
+      await withMigrationLock(target, async () => {
+        await orm.getMigrator().up();
+      });
+    }
   } catch (error) {
     await orm.close(true);
     throw error;
