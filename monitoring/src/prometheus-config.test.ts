@@ -138,7 +138,7 @@ describe('alert rules', () => {
     };
     const discovered = config.scrape_configs.filter((job) => job.dns_sd_configs);
     expect(discovered.map((job) => job.job_name).sort()).toEqual(
-      ['api', 'node', 'postgres', 'realtime', 'redis', 'web'].sort(),
+      ['api', 'node', 'patroni', 'pgbackrest', 'postgres', 'realtime', 'redis', 'web'].sort(),
     );
     for (const job of discovered) {
       for (const sd of job.dns_sd_configs!) {
@@ -146,5 +146,59 @@ describe('alert rules', () => {
         expect(swarm, job.job_name).toBe(`tasks.${compose}`);
       }
     }
+  });
+});
+
+describe('the database tier (issue 17)', () => {
+  interface Job {
+    job_name: string;
+    dns_sd_configs?: { names: string[]; port: number }[];
+    relabel_configs?: { source_labels?: string[]; regex?: string; target_label?: string; replacement?: string }[];
+  }
+  const jobs = async () =>
+    (parse(await readFile(join(prometheusDir, 'prometheus.yml'), 'utf8')) as { scrape_configs: Job[] }).scrape_configs;
+
+  it('scrapes the Patroni of every PostgreSQL node on :8008 and labels it with its service name', async () => {
+    const patroni = (await jobs()).find((job) => job.job_name === 'patroni')!;
+    expect(patroni.dns_sd_configs!.map((sd) => sd.port)).toEqual([8008, 8008]);
+    const nodes = patroni.dns_sd_configs!.map((sd) => sd.names[1]!);
+    expect(nodes).toEqual(['pg-1', 'pg-2']);
+    // The relabelling Prometheus applies, run here on both platforms' names.
+    const [relabel] = patroni.relabel_configs!;
+    expect(relabel).toMatchObject({ source_labels: ['__meta_dns_name'], target_label: 'node' });
+    const pattern = new RegExp(`^(?:${relabel!.regex})$`);
+    for (const sd of patroni.dns_sd_configs!) {
+      for (const name of sd.names) expect(name.replace(pattern, relabel!.replacement ?? '$1'), name).toBe(sd.names[1]);
+    }
+    // PostgresNodeDown expects exactly the nodes the job asks DNS for.
+    const expected = (await rules())
+      .filter((rule) => rule.record === 'minitwit:postgres_node:expected')
+      .map((rule) => rule.labels?.node);
+    expect(expected.sort()).toEqual(nodes);
+  });
+
+  it('scrapes the backup host on :9854, the port its exporter serves', async () => {
+    const pgbackrest = (await jobs()).find((job) => job.job_name === 'pgbackrest')!;
+    expect(pgbackrest.dns_sd_configs).toEqual([
+      expect.objectContaining({ names: ['tasks.pgbackrest', 'pgbackrest'], port: 9854 }),
+    ]);
+  });
+
+  it('alerts on every database-tier failure the runbooks cover', async () => {
+    const alerts = (await rules()).flatMap((rule) => (rule.alert ? [rule.alert] : []));
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'PostgresNoPrimary',
+        'PostgresNoSynchronousStandby',
+        'PostgresReplicationLagHigh',
+        'PostgresFailover',
+        'PostgresNodeDown',
+        'BackupTooOld',
+        'BackupMissing',
+        'BackupExporterDown',
+        'WalArchiveFailing',
+        'WalArchiveStale',
+      ]),
+    );
   });
 });
