@@ -96,6 +96,80 @@ describe('dashboards as code', () => {
     ]);
   });
 
+  it('the Infrastructure dashboard has a Database tier row, fed only by metrics something produces', async () => {
+    const { panels } = await committed('minitwit-infrastructure.json');
+    const start = panels.findIndex((panel) => panel.type === 'row' && panel.title === 'Database tier');
+    expect(start, 'Database tier row').toBeGreaterThan(-1);
+    const end = panels.findIndex((panel, index) => index > start && panel.type === 'row');
+    const row = panels.slice(start + 1, end === -1 ? undefined : end);
+    expect(row.map((panel) => panel.title)).toEqual([
+      'Database node roles',
+      'Synchronous standbys',
+      'Replication lag (bytes)',
+      'Replication lag (seconds)',
+      'Timeline and primaries',
+      'WAL archiving',
+      'Age of the last backup by type',
+    ]);
+    const roles = row[0] as Panel & { fieldConfig?: { defaults?: { mappings?: { options: object }[] } } };
+    expect(roles.fieldConfig?.defaults?.mappings?.[0]?.options).toEqual({
+      '0': { text: 'replica' },
+      '1': { text: 'sync standby' },
+      '2': { text: 'primary' },
+    });
+
+    // What produces each name: the recording rules, the exporter's extra queries (namespace_column),
+    // Patroni 3.0.2's /metrics (patroni/api.py) and the backup host's exporter contract.
+    const produced = new Set<string>([
+      'patroni_primary',
+      'patroni_replica',
+      'patroni_sync_standby',
+      'patroni_postgres_running',
+      'patroni_postgres_timeline',
+      'patroni_xlog_location',
+      'patroni_xlog_received_location',
+      'patroni_xlog_replayed_location',
+      'patroni_cluster_unlocked',
+      'pgbackrest_up',
+      'pgbackrest_backup_last_completion_timestamp_seconds',
+      'pgbackrest_backup_last_size_bytes',
+      'pgbackrest_backups',
+    ]);
+    const rules = parse(await readFile(join(monitoring, 'prometheus/rules/database-tier.yml'), 'utf8')) as {
+      groups: { rules: { record?: string }[] }[];
+    };
+    for (const rule of rules.groups.flatMap((group) => group.rules)) if (rule.record) produced.add(rule.record);
+    const queries = parse(await readFile(join(monitoring, 'postgres-exporter/queries.yml'), 'utf8')) as Record<
+      string,
+      { metrics: Record<string, { usage: string }>[] }
+    >;
+    for (const [namespace, query] of Object.entries(queries)) {
+      for (const [column, { usage }] of query.metrics.flatMap((metric) => Object.entries(metric))) {
+        if (usage !== 'LABEL') produced.add(`${namespace}_${column}`);
+      }
+    }
+    const used = row.flatMap((panel) =>
+      (panel.targets ?? []).flatMap(
+        (target) => target.expr!.match(/\b(?:patroni|pgbackrest|pg)_\w+|minitwit:[\w:]+/g) ?? [],
+      ),
+    );
+    expect(used.length).toBeGreaterThanOrEqual(row.length);
+    expect(used.filter((name) => !produced.has(name))).toEqual([]);
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'patroni_primary',
+        'patroni_sync_standby',
+        'pg_replication_standby_replay_lag_bytes',
+        'pg_replication_standby_replay_lag_seconds',
+        'minitwit:postgres_sync_standbys:count',
+        'patroni_postgres_timeline',
+        'pg_wal_archive_archived_count',
+        'pg_wal_archive_failed_count',
+        'minitwit:pgbackrest_backup_age_seconds',
+      ]),
+    );
+  });
+
   it('Grafana loads them from where the dashboard provider points', async () => {
     const provider = parse(
       await readFile(join(monitoring, 'grafana/provisioning/dashboards/minitwit.yml'), 'utf8'),

@@ -1,7 +1,7 @@
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { minitwitDashboard, ranking, stats, timeSeries } from './panels';
 
-/** Per service replica, PostgreSQL, Redis and the host: where a slowdown or an outage comes from. */
+/** Per service replica, PostgreSQL and its replication and backups, Redis and the host: where a slowdown or an outage comes from. */
 export function infrastructureDashboard() {
   return minitwitDashboard('infrastructure', {
     title: 'Infrastructure',
@@ -249,6 +249,105 @@ export function infrastructureDashboard() {
         title: 'Rows by table',
         description: 'How many live rows does each table hold?',
         queries: [{ expr: 'max by (table) (pg_table_live_rows)', legend: '{{table}}' }],
+      }),
+    )
+    .withRow(new RowBuilder('Database tier'))
+    .withPanel(
+      stats({
+        title: 'Database node roles',
+        description:
+          'Which node is the primary, and which the synchronous standby (its copy is what a commit waits for)? A node missing here does not answer: PostgresNodeDown.',
+        queries: [{ expr: 'max by (node) (2 * patroni_primary + patroni_sync_standby)', legend: '{{node}}' }],
+        valueText: { '0': 'replica', '1': 'sync standby', '2': 'primary' },
+        width: 8,
+      }),
+    )
+    .withPanel(
+      stats({
+        title: 'Synchronous standbys',
+        description:
+          'How many standbys does a commit wait for, as the primary sees them? 0 means each commit is on one disk only.',
+        queries: [{ expr: 'minitwit:postgres_sync_standbys:count', legend: 'sync standbys' }],
+        valueText: { '0': 'none' },
+        width: 4,
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Replication lag (bytes)',
+        description: 'How much WAL written on the primary has each standby not replayed yet?',
+        queries: [
+          {
+            expr: 'max by (application_name, sync_state) (pg_replication_standby_replay_lag_bytes)',
+            legend: '{{application_name}} ({{sync_state}})',
+          },
+        ],
+        unit: 'bytes',
+        min: 0,
+        width: 6,
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Replication lag (seconds)',
+        description:
+          'How long until each standby has written, flushed (what a synchronous commit waits for) and replayed recent WAL?',
+        queries: [
+          {
+            expr: 'max by (application_name) (pg_replication_standby_flush_lag_seconds)',
+            legend: '{{application_name}} flush',
+          },
+          {
+            expr: 'max by (application_name) (pg_replication_standby_replay_lag_seconds)',
+            legend: '{{application_name}} replay',
+          },
+        ],
+        unit: 's',
+        min: 0,
+        width: 6,
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Timeline and primaries',
+        description:
+          'Has the primary moved? Each failover or switchover starts a new timeline; the primaries count must stay at 1.',
+        queries: [
+          { expr: 'max(patroni_postgres_timeline)', legend: 'timeline' },
+          { expr: 'minitwit:postgres_primaries:count', legend: 'primaries' },
+        ],
+        min: 0,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'WAL archiving',
+        description:
+          'Does WAL reach the backup host? Segments archived and failed attempts per minute; an idle database archives nothing, and that is fine.',
+        queries: [
+          { expr: 'sum(rate(pg_wal_archive_archived_count[5m])) * 60', legend: 'archived / min' },
+          { expr: 'sum(rate(pg_wal_archive_failed_count[5m])) * 60', legend: 'failed / min' },
+          { expr: 'max(pg_wal_archive_ready_segments)', legend: 'waiting segments' },
+        ],
+        min: 0,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Age of the last backup by type',
+        description:
+          'How old is the newest successful full, differential and incremental backup? BackupTooOld fires when the newest of them passes 26 hours.',
+        queries: [
+          {
+            expr: 'max by (stanza, type) (minitwit:pgbackrest_backup_age_seconds)',
+            legend: '{{stanza}} {{type}}',
+          },
+        ],
+        unit: 's',
+        min: 0,
+        width: 8,
       }),
     )
     .withRow(new RowBuilder('Redis'))

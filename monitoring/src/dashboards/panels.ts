@@ -1,5 +1,9 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { DashboardBuilder, type Dashboard as GrafanaDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  MappingType,
+  type Dashboard as GrafanaDashboard,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
@@ -64,8 +68,9 @@ export function timeSeries(spec: PanelSpec & { stacked?: boolean; min?: number }
   return panel;
 }
 
-export function stats(spec: PanelSpec) {
-  return new stat.PanelBuilder()
+/** `valueText` shows a coded value as words (1 → "primary"). */
+export function stats(spec: PanelSpec & { valueText?: Record<string, string> }) {
+  const panel = new stat.PanelBuilder()
     .title(spec.title)
     .description(spec.description)
     .datasource(PROMETHEUS)
@@ -75,6 +80,11 @@ export function stats(spec: PanelSpec) {
     .height(spec.height ?? 5)
     .colorMode(common.BigValueColorMode.Value)
     .graphMode(common.BigValueGraphMode.Area);
+  if (spec.valueText) {
+    const options = Object.fromEntries(Object.entries(spec.valueText).map(([value, text]) => [value, { text }]));
+    panel.mappings([{ type: MappingType.ValueToText, options }]);
+  }
+  return panel;
 }
 
 /** One row per series, from an instant query: for rankings (table sizes, slowest transactions). */
