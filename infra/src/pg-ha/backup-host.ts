@@ -23,6 +23,12 @@ export interface BackupHost {
   dir: string;
   repo: string;
   tls: string;
+  /**
+   * The PGBACKREST_* environment `pgbackrest()` runs with (the repository and
+   * every node): what the backup host's own processes (the exporter, the
+   * schedule) are configured with. Run them as the postgres user.
+   */
+  env: Readonly<Record<string, string>>;
   /** Runs a pgBackRest command on the backup host; returns stdout. */
   pgbackrest(args: string[]): Promise<string>;
   createStanza(patroni: PatroniClient): Promise<void>;
@@ -164,6 +170,7 @@ export async function startBackupHost(options: {
     dir,
     repo,
     tls,
+    env: hostsEnv,
     pgbackrest,
     async createStanza() {
       await pgbackrest(['stanza-create']);
