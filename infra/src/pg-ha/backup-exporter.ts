@@ -60,11 +60,17 @@ export async function startOnBackupHost(
   };
 }
 
+export interface BackupExporter extends BackupHostProcess {
+  /** `host:port` to scrape. */
+  target: string;
+  scrape(): Promise<string>;
+}
+
 /** The pgBackRest exporter on a free port of 127.0.0.1, answering; `env` overrides the backup host's. */
 export async function startBackupExporter(
   backup: BackupHost,
   env: Record<string, string> = {},
-): Promise<BackupHostProcess & { target: string; scrape(): Promise<string> }> {
+): Promise<BackupExporter> {
   const target = `127.0.0.1:${await freePort()}`;
   const exporter = await startOnBackupHost(EXPORTER, backup, { ...env, PGBACKREST_EXPORTER_LISTEN: target });
   const scrape = async () => {

@@ -4,6 +4,7 @@ export { freePort, startProcess, waitForHttp, type RunningProcess } from './proc
 export {
   PROMETHEUS,
   renderScrapeConfig,
+  type LocalTargets,
   startPrometheus,
   type PromSample,
   type PrometheusUnderTest,

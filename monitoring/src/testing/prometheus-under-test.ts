@@ -13,6 +13,12 @@ interface ScrapeJob {
   static_configs?: { targets: string[] }[];
   [key: string]: unknown;
 }
+/**
+ * Local targets of one job: addresses, or groups of them with labels — the
+ * `__meta_*` labels a job's discovery would have set, for its relabelling.
+ */
+export type LocalTargets = string[] | { targets: string[]; labels: Record<string, string> }[];
+
 interface PrometheusConfig {
   global?: Record<string, unknown>;
   rule_files?: string[];
@@ -28,7 +34,7 @@ interface PrometheusConfig {
  * deployed configuration. A job without local targets is an error: the test
  * must cover every job.
  */
-export function renderScrapeConfig(real: string, targets: Record<string, string[]>, rulesDir: string): string {
+export function renderScrapeConfig(real: string, targets: Record<string, LocalTargets>, rulesDir: string): string {
   const config = parse(real) as PrometheusConfig;
   const jobs = config.scrape_configs.map((job) => job.job_name);
   const unknown = Object.keys(targets).filter((job) => !jobs.includes(job));
@@ -40,7 +46,9 @@ export function renderScrapeConfig(real: string, targets: Record<string, string[
   config.rule_files = (config.rule_files ?? []).map((path) => join(rulesDir, path.split('/').pop()!));
   config.scrape_configs = config.scrape_configs.map((job) => {
     const { dns_sd_configs: _discovery, static_configs: _static, ...rest } = job;
-    return { ...rest, static_configs: [{ targets: targets[job.job_name]! }] };
+    const local = targets[job.job_name]!;
+    const groups = local.every((target) => typeof target === 'string') ? [{ targets: local }] : local;
+    return { ...rest, static_configs: groups };
   });
   return stringify(config);
 }
@@ -58,7 +66,7 @@ export interface PromSample {
 }
 
 /** A real Prometheus on a random port with the rendered project config; `selfTarget` is filled in for its own job. */
-export async function startPrometheus(targets: Record<string, string[]>): Promise<PrometheusUnderTest> {
+export async function startPrometheus(targets: Record<string, LocalTargets>): Promise<PrometheusUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'minitwit-prometheus-'));
   let running: RunningProcess | undefined;
   try {
