@@ -9,8 +9,9 @@
 #   4. then loops: a full every BACKUP_FULL_INTERVAL seconds (default a day)
 #      and an incremental every BACKUP_INCR_INTERVAL seconds (default an hour).
 #
-# A failed backup is logged and tried again at the next round; it never stops
-# the loop (a failover in the middle of one is normal). Every event is one
+# A failed backup is logged and tried again at the next round, after
+# BACKUP_RETRY_INTERVAL seconds (default 300, at most the incremental
+# interval); it never stops the loop (a failover in the middle of one is normal). Every event is one
 # JSON line on stdout with service "pgbackrest". pgBackRest itself is
 # configured by its PGBACKREST_* variables only (infra/src/pg-ha/backup-host.ts
 # sets the same ones the image's pgbackrest.env does). Run as the repository's
@@ -21,6 +22,7 @@ set -uo pipefail
 
 incr_interval=${BACKUP_INCR_INTERVAL:-3600}
 full_interval=${BACKUP_FULL_INTERVAL:-86400}
+retry_interval=${BACKUP_RETRY_INTERVAL:-300}
 # How often to look again while waiting for a primary, and between rounds.
 poll=${BACKUP_POLL_INTERVAL:-5}
 
@@ -50,7 +52,7 @@ log() {
   printf '%s}\n' "$line"
 }
 
-for setting in incr_interval full_interval poll; do
+for setting in incr_interval full_interval retry_interval poll; do
   if ! [[ ${!setting} =~ ^[1-9][0-9]*$ ]]; then
     log error invalid-setting name "$setting" value "${!setting}"
     exit 2
@@ -83,6 +85,8 @@ print(max(stops, default=0))
 ' "$1"
 }
 
+# No backup before this (epoch seconds): set after a failure, so a broken one is not retried every poll.
+not_before=0
 backup() {
   local type=$1 started=$SECONDS
   log info backup-started type "$type"
@@ -90,6 +94,8 @@ backup() {
     log info backup-finished type "$type" seconds "$((SECONDS - started))"
     return 0
   fi
+  not_before=$(($(date +%s) + retry_interval))
+  log warn backup-retry-later type "$type" seconds "$retry_interval"
   return 1
 }
 
@@ -101,7 +107,9 @@ pause() {
   while [ $stopping -eq 0 ] && [ $SECONDS -lt $until ]; do sleep 1; done
 }
 
-log info starting incr_interval "$incr_interval" full_interval "$full_interval"
+[ "$retry_interval" -gt "$incr_interval" ] && retry_interval=$incr_interval
+
+log info starting incr_interval "$incr_interval" full_interval "$full_interval" retry_interval "$retry_interval"
 
 # A primary answers when `check` succeeds: its WAL reaches the repository. On a
 # fresh repository check needs the stanza first, and stanza-create a primary.
@@ -121,7 +129,7 @@ until primary_answers; do
 done
 log info primary-answers seconds "$waited"
 
-# Idempotent: a no-op for a stanza that exists; run once, like `check` above it may not fail now.
+# Once at start; idempotent (a no-op when the stanza exists, as it does once `check` passed).
 until pgbr stanza-create; do
   [ $stopping -eq 1 ] && exit 0
   pause "$poll"
@@ -141,7 +149,9 @@ fi
 
 while [ $stopping -eq 0 ]; do
   now=$(date +%s)
-  if [ $((now - last_full)) -ge "$full_interval" ]; then
+  if [ "$now" -lt "$not_before" ]; then
+    :
+  elif [ $((now - last_full)) -ge "$full_interval" ]; then
     backup full && last_full=$(date +%s) && last_incr=$last_full
   elif [ $((now - last_incr)) -ge "$incr_interval" ]; then
     # An incremental needs a full to build on: pgBackRest takes a full instead when there is none.

@@ -179,6 +179,7 @@ describe('the backup schedule when backups fail', () => {
     const failed = log.filter((line) => line.event === 'backup-failed');
     expect(failed.length, stdout).toBeGreaterThanOrEqual(2);
     expect(failed[0]).toMatchObject({ level: 'error', code: 56, output: expect.stringContaining('primary') });
+    expect(log.filter((line) => line.event === 'backup-retry-later')).toHaveLength(failed.length);
     // Never an incremental without a full to build on: the full is what is retried.
     expect(log.filter((line) => line.event === 'backup-started').every((line) => line.type === 'full')).toBe(true);
     expect(log.at(-1)?.event).toBe('stopped');
