@@ -53,10 +53,10 @@ INFO_TIMEOUT_SECONDS = 20
 CACHE_SECONDS = 15
 
 
-def log(event, **fields):
+def log(level, event, **fields):
     """One JSON line per event, like every other service."""
-    line = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "service": "pgbackrest-exporter"}
-    line.update(event=event, **fields)
+    line = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": level}
+    line.update(service="pgbackrest-exporter", event=event, **fields)
     print(json.dumps(line), flush=True)
 
 
@@ -86,22 +86,22 @@ def run_info():
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        log("info-failed", error=str(error))
+        log("error", "info-failed", error=str(error))
         return None
     if done.returncode != 0:
-        log("info-failed", code=done.returncode, error=done.stderr.strip()[-500:])
+        log("error", "info-failed", code=done.returncode, error=done.stderr.strip()[-500:])
         return None
     try:
         stanzas = json.loads(done.stdout)
     except ValueError as error:
-        log("info-failed", error=f"unparsable output: {error}")
+        log("error", "info-failed", error=f"unparsable output: {error}")
         return None
     if not isinstance(stanzas, list):
-        log("info-failed", error="output is not a list of stanzas")
+        log("error", "info-failed", error="output is not a list of stanzas")
         return None
     if not readable(stanzas):
         messages = {str(stanza.get("name")): (stanza.get("status") or {}).get("message") for stanza in stanzas}
-        log("repository-unreadable", stanzas=messages)
+        log("error", "repository-unreadable", stanzas=messages)
     return stanzas
 
 
@@ -213,7 +213,7 @@ def main():
     host, port = listen_address()
     REGISTRY.register(InfoCollector())
     start_http_server(port, addr=host)
-    log("listening", address=f"{host}:{port}")
+    log("info", "listening", address=f"{host}:{port}")
     # The HTTP server runs in a daemon thread; this one only waits for SIGTERM (default action: exit).
     while True:
         time.sleep(3600)
