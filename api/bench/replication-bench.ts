@@ -423,7 +423,19 @@ console.log(
 );
 const summaries: Summary[] = [];
 try {
-  for (let run = 1; run <= Number(flags.runs); run++) summaries.push(await oneRun(scenario.actions, run));
+  for (let run = 1; run <= Number(flags.runs); run++) {
+    // A cluster can fail to start on a loaded machine (seen: pgBackRest's stanza-create losing its lock
+    // to the first archive-push); everything is stopped by then, so such a run is tried once more.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        summaries.push(await oneRun(scenario.actions, run));
+        break;
+      } catch (error) {
+        if (interrupted || attempt >= 2) throw error;
+        console.log(`\nrun ${run} failed (${String(error).split('\n')[0]}); trying it again`);
+      }
+    }
+  }
 } catch (error) {
   if (!interrupted) {
     console.error(error);
