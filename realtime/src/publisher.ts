@@ -12,6 +12,15 @@ export interface TimelinePublisher {
   messagesFlagged(messages: readonly { id: number; authorId: number }[]): void;
   /** A session ended (sign-out): its sockets, on every server, are disconnected. `sessionId` is `sessionIdOf(token)`. */
   sessionEnded(sessionId: string): void;
+  /**
+   * A write failed because the database went away while it ran (a failover
+   * cut the connection): it may have committed without its answer arriving,
+   * so it was never published. Open pages are told to re-read from before it
+   * once a later publish goes through, which follows a commit on the
+   * database that is back. Only the Redis publisher does this; in one process
+   * the database is the embedded one, which has no failover.
+   */
+  writeOutcomeUnknown?(): void;
 }
 
 export const noopPublisher: TimelinePublisher = {

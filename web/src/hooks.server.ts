@@ -6,7 +6,7 @@ import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
 import { healthResponse, metricsResponse, observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
 import { refuseCrossSiteForm } from '$lib/server/origin-check';
-import { closePublisher, startPublisher } from '$lib/server/publisher';
+import { closePublisher, publisher, startPublisher } from '$lib/server/publisher';
 import { SECURITY_HEADERS } from '$lib/security-headers';
 import {
   UNAVAILABLE_MESSAGE,
@@ -94,6 +94,8 @@ export const handleError: HandleServerError = ({ error, event, status, message }
     // Not a bug: the database is down or restarting; `handle` answers 503 with Retry-After.
     event.locals.databaseDown = true;
     logger.warn('database unavailable', { requestId, route: event.route.id, error: describe(error) });
+    // A post or follow cut off mid-flight (a failover) may have committed all the same: pages re-read.
+    if (event.request.method === 'POST') void publisher().then((live) => live.writeOutcomeUnknown?.());
     return { message: UNAVAILABLE_MESSAGE, requestId, status: 503 };
   }
   // 404s for unknown paths are ordinary traffic; anything else unexpected is a bug worth a stack.

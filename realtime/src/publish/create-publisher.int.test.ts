@@ -82,4 +82,30 @@ describe.skipIf(skip)('the Redis publisher', () => {
     expect(accepted).toBe(true);
     expect(refused()).toBe(extra);
   });
+
+  it('after a write whose outcome is unknown, tells every page to resync with the next publish', async () => {
+    const channel = uniqueChannel('unknown-outcome');
+    const listener = createClient({ url: testRedisUrl });
+    await listener.connect();
+    const packets: string[] = [];
+    // msgpack keeps strings as they are: event names and keys can be found in the raw packet.
+    await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
+    const resyncs = () => packets.filter((packet) => packet.includes('timeline:resync')).length;
+    try {
+      handle = await createPublisher({ redisUrl: testRedisUrl, channel, logger: quietLogger });
+      for (let id = 1; id <= 5; id += 1) handle.publisher.messagePosted(message(id));
+      await waitFor(() => packets.length === 5, 'the five messages heard');
+      handle.publisher.writeOutcomeUnknown?.();
+      // Nothing is sent while the database may still be gone: the resync waits for a write that went through.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(resyncs()).toBe(0);
+      handle.publisher.messagePosted(message(6));
+      await waitFor(() => resyncs() === 1, 'a resync after the next publish');
+      // It names the floor to re-read from: before the first id this publisher sent, all within the margin.
+      const resync = packets.find((packet) => packet.includes('timeline:resync'))!;
+      expect(resync).toContain('afterId');
+    } finally {
+      await listener.close();
+    }
+  });
 });

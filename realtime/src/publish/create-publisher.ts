@@ -67,6 +67,8 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
         loss.sent(message.id);
         publisher.messagePosted(message);
       },
+      // As a refused publish: the resync goes out with the next publish that Redis takes.
+      writeOutcomeUnknown: outcome.failed,
     },
     redis,
     async close() {
