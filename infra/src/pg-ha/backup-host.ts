@@ -173,7 +173,17 @@ export async function startBackupHost(options: {
     env: hostsEnv,
     pgbackrest,
     async createStanza() {
-      await pgbackrest(['stanza-create']);
+      // The nodes' first archive-push races stanza-create for the stanza's lock (and fails until
+      // the stanza exists): a lost race is tried again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await pgbackrest(['stanza-create']);
+          break;
+        } catch (error) {
+          if (attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
       await pgbackrest(['check']);
     },
     async archiveNow() {

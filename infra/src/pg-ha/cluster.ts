@@ -290,6 +290,8 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
     const logs = await run('sh', ['-c', `tail -n 30 ${dir}/*/*.log ${dir}/*.log 2>/dev/null`]).catch(() => ({
       stdout: '',
     }));
+    if (options.logDir) await run('cp', ['-r', dir, options.logDir]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
     throw new Error(`${String(error)}\n${logs.stdout}`);
   }
 }
