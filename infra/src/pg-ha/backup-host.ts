@@ -153,6 +153,10 @@ export async function startBackupHost(options: {
     hostsEnv[`${pg}_PATH`] = join(options.dir, host.name, 'data');
     hostsEnv[`${pg}_SOCKET_PATH`] = join(options.dir, host.name);
   });
+  // The same settings for a shell, so the runbook's commands run against this cluster by hand
+  // (docs/operations.md, "Restore to a time"): `env $(cat <dir>/backup/pgbackrest.env) pgbackrest …`.
+  const envLines = Object.entries(hostsEnv).map(([name, value]) => `${name}=${value}\n`);
+  await writeFile(join(dir, 'pgbackrest.env'), envLines.join(''));
 
   const { spawn } = await import('node:child_process');
   const server = spawn('sh', ['-c', `exec pgbackrest server >>${log}/server.out 2>&1`], {
