@@ -8,6 +8,7 @@ import { freePort } from '@minitwit/monitoring/testing';
 import { parse, stringify } from 'yaml';
 import { type BackupHost, nodeBackupEnv, startBackupHost } from './backup-host';
 import { PatroniClient } from './patroni-client';
+import { pollUntil } from './poll';
 import {
   BRIDGE_ADDRESS,
   type TestHost,
@@ -100,21 +101,6 @@ function startProcess(command: string, args: string[], env: Record<string, strin
 /** Runs a command inside a node's namespace as the postgres OS user. */
 export function asPostgresIn(namespace: string, command: string[]): string[] {
   return ['netns', 'exec', namespace, 'runuser', '-u', 'postgres', '--', ...command];
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** The node's Patroni config: the production file with this node's paths. */
@@ -233,7 +219,7 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
     );
     // The first node bootstraps alone, so which one starts as primary is fixed.
     await nodes[0]!.start();
-    await waitFor('the first primary', 60_000, async () => ((await patroni.leader()) ? true : undefined));
+    await pollUntil('the first primary', 60_000, async () => ((await patroni.leader()) ? true : undefined));
     for (const node of nodes.slice(1)) await node.start();
     await patroni.waitForSyncStandby(90_000);
 
@@ -261,7 +247,7 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
       monitor: url('minitwit_monitor', passwords.monitor),
       superuser: url('postgres', passwords.superuser, 'postgres'),
     };
-    await waitFor('HAProxy to reach the primary', 30_000, async () => {
+    await pollUntil('HAProxy to reach the primary', 30_000, async () => {
       await run('psql', [urls.superuser, '-Atc', 'select 1']);
       return true;
     });

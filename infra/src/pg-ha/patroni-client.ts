@@ -1,3 +1,5 @@
+import { pollUntil } from './poll';
+
 /**
  * Patroni's REST API as the tests and tools read it: the cluster's members
  * and roles (GET /cluster, answered by any member from the consensus store)
@@ -58,22 +60,11 @@ export class PatroniClient {
     });
   }
 
-  async waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        last = error;
-      }
-      if (Date.now() > deadline) {
-        const members = await this.members().catch((error: unknown) => String(error));
-        throw new Error(`timed out waiting for ${what} (${String(last ?? '')}); members: ${JSON.stringify(members)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  /** Polls `probe` until it returns a value; on a timeout the error lists the members. */
+  waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+    return pollUntil(what, timeoutMs, probe, {
+      context: async () => `members: ${JSON.stringify(await this.members().catch((error: unknown) => String(error)))}`,
+    });
   }
 
   /** A planned switchover from `leader` to `candidate`, now. */
