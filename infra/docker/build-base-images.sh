@@ -8,6 +8,10 @@
 #   minitwit-local/redis:7, minitwit-local/prometheus:2
 #   minitwit-local/nginx:forky       Debian testing's nginx (>= 1.27.3: upstream `resolve`)
 #   minitwit-local/{postgres,redis,node}-exporter:debian
+#   minitwit-local/postgres-ha:15    PostgreSQL 15 + Patroni + pgBackRest (the replicated tier's
+#                                    nodes and backup host; infra/postgres-ha/ copied in)
+#   minitwit-local/etcd:3.4          Debian's etcd-server (Patroni's consensus store)
+#   minitwit-local/haproxy:2.6       Debian's HAProxy (the primary's stable address, `postgres`)
 # Idempotent and cached: an image whose recipe (its Dockerfile, files and this
 # script) is unchanged is kept; the debootstrap tree is cached as a tarball in
 # $MINITWIT_IMAGE_CACHE. Prints `export …_IMAGE=…` lines for compose/stack.
@@ -96,6 +100,27 @@ for name in postgres redis node; do
     --build-arg "PACKAGE=prometheus-$name-exporter"
 done
 
+# --- the replicated database tier: etcd, HAProxy, and PostgreSQL + Patroni + pgBackRest.
+# postgres-ha.Dockerfile expects the repository's layout (docker-compose.yml builds it
+# from the root): its context here holds only the files it copies.
+for spec in etcd:3.4 haproxy:2.6; do
+  name=${spec%%:*}
+  build "minitwit-local/$spec" "$here/base/$name.Dockerfile" "$here/base" \
+    "$(recipe "$here/base/$name.Dockerfile" <(echo "$debian_hash"))"
+done
+ha_files=("$here/base/postgres-ha.Dockerfile" "$here/base/postgres-ha-entrypoint.sh" "$here/base/http-ok.sh")
+ha_share=$(cd "$here/../postgres-ha" && pwd)
+while IFS= read -r file; do ha_files+=("$file"); done < <(find "$ha_share" -maxdepth 1 -type f | sort)
+ha_hash=$(recipe "${ha_files[@]}" <(echo "$debian_hash"; cd "$ha_share" && find . -maxdepth 1 -type f -printf '%p %m\n' | sort))
+if ! current minitwit-local/postgres-ha:15 "$ha_hash"; then
+  context=$(mktemp -d)
+  mkdir -p "$context/infra/docker/base" "$context/infra/postgres-ha"
+  cp -p "$here/base/postgres-ha-entrypoint.sh" "$here/base/http-ok.sh" "$context/infra/docker/base/"
+  find "$ha_share" -maxdepth 1 -type f -exec cp -p {} "$context/infra/postgres-ha/" \;
+  build minitwit-local/postgres-ha:15 "$here/base/postgres-ha.Dockerfile" "$context" "$ha_hash"
+  rm -rf "$context"
+fi
+
 cat <<OUT
 export NODE_IMAGE=minitwit-local/node:20
 export POSTGRES_IMAGE=minitwit-local/postgres:15
@@ -105,4 +130,7 @@ export PROMETHEUS_IMAGE=minitwit-local/prometheus:2
 export POSTGRES_EXPORTER_IMAGE=minitwit-local/postgres-exporter:debian
 export REDIS_EXPORTER_IMAGE=minitwit-local/redis-exporter:debian
 export NODE_EXPORTER_IMAGE=minitwit-local/node-exporter:debian
+export POSTGRES_HA_IMAGE=minitwit-local/postgres-ha:15
+export ETCD_IMAGE=minitwit-local/etcd:3.4
+export HAPROXY_IMAGE=minitwit-local/haproxy:2.6
 OUT

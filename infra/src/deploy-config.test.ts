@@ -12,10 +12,19 @@ const root = new URL('../..', import.meta.url).pathname;
 const COMPOSE = '/usr/bin/docker-compose';
 const NGINX = '/usr/sbin/nginx';
 const SECRETS = {
-  POSTGRES_PASSWORD: 'test-only',
+  PATRONI_SUPERUSER_PASSWORD: 'testonly1',
+  PATRONI_REPLICATION_PASSWORD: 'testonly2',
+  PATRONI_REWIND_PASSWORD: 'testonly3',
+  PATRONI_RESTAPI_PASSWORD: 'testonly4',
+  MINITWIT_OWNER_PASSWORD: 'testonly5',
+  MINITWIT_APP_PASSWORD: 'testonly6',
+  MINITWIT_MONITOR_PASSWORD: 'testonly7',
+  PGBACKREST_TLS_DIR: '/nonexistent/backup-tls',
   SIMULATOR_CREDENTIALS: 'sim:test-only',
   GRAFANA_ADMIN_PASSWORD: 'test-only',
 };
+/** The database tier's services, the same in both files (Prometheus scrapes pg-1, pg-2, pgbackrest by name). */
+const PG_NODES = ['pg-1', 'pg-2'];
 
 if (!existsSync(COMPOSE)) console.warn('SKIPPED: compose file checks — docker-compose not installed');
 if (!existsSync(NGINX)) console.warn('SKIPPED: proxy config check — nginx not installed');
@@ -28,7 +37,21 @@ describe.skipIf(!existsSync(COMPOSE))('docker-compose.yml', () => {
     await compose(['config', '-q'], SECRETS);
     const { stdout } = await compose(['config', '--services'], SECRETS);
     expect(stdout.trim().split('\n').sort()).toEqual(
-      ['api', 'grafana', 'postgres', 'prometheus', 'proxy', 'realtime', 'redis', 'web'].sort(),
+      [
+        'api',
+        'etcd',
+        'grafana',
+        'migrate',
+        'pg-1',
+        'pg-2',
+        'pgbackrest',
+        'postgres',
+        'prometheus',
+        'proxy',
+        'realtime',
+        'redis',
+        'web',
+      ].sort(),
     );
     const config = (await compose(['config'], SECRETS)).stdout;
     // Several replicas of each front door and of the live-timeline servers.
@@ -37,7 +60,11 @@ describe.skipIf(!existsSync(COMPOSE))('docker-compose.yml', () => {
   });
 
   it('refuses to start without its secrets rather than using defaults', async () => {
-    await expect(compose(['config', '-q'], {})).rejects.toThrow(/set POSTGRES_PASSWORD/);
+    await expect(compose(['config', '-q'], {})).rejects.toThrow(
+      /set (PATRONI|MINITWIT)_\w+_PASSWORD|set PGBACKREST_TLS_DIR/,
+    );
+    const { PGBACKREST_TLS_DIR: _, ...withoutTls } = SECRETS;
+    await expect(compose(['config', '-q'], withoutTls)).rejects.toThrow(/set PGBACKREST_TLS_DIR/);
   });
 
   it('gives web, api and realtime healthchecks, and keeps Prometheus and Grafana on loopback', async () => {
@@ -95,6 +122,122 @@ describe.skipIf(!existsSync(COMPOSE))('docker-stack.yml', () => {
     );
     for (const service of ['web', 'api', 'realtime'])
       expect(stack?.services[service]?.command, service).toEqual(composed?.services[service]?.command);
+  });
+});
+
+interface Service {
+  command?: string[];
+  environment?: Record<string, string>;
+  secrets?: ({ source: string } | string)[];
+  volumes?: (string | { source: string; target: string })[];
+  configs?: { source: string; target: string }[];
+  healthcheck?: { test: string[] };
+  deploy?: { endpoint_mode?: string; placement?: { constraints?: string[] } };
+}
+/** A file as compose resolves it (anchors merged, variables set). */
+async function resolved(file: string, env: Record<string, string>): Promise<Record<string, Service>> {
+  const { stdout } = await run(COMPOSE, ['-f', join(root, file), 'config'], {
+    env: { PATH: process.env.PATH, ...env },
+  });
+  return (parse(stdout) as { services: Record<string, Service> }).services;
+}
+const STACK_ENV = { PUBLIC_ORIGIN: 'http://127.0.0.1:8080' };
+
+describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-compose.yml and docker-stack.yml', () => {
+  it('runs each PostgreSQL node under its own service name, reachable by it, with its own volume', async () => {
+    for (const [file, env] of [
+      ['docker-compose.yml', SECRETS],
+      ['docker-stack.yml', STACK_ENV],
+    ] as const) {
+      const services = await resolved(file, env);
+      for (const name of PG_NODES) {
+        const node = services[name]!.environment!;
+        expect(node.PATRONI_NAME, `${file} ${name}`).toBe(name);
+        expect(node.PATRONI_RESTAPI_CONNECT_ADDRESS).toBe(`${name}:8008`);
+        expect(node.PATRONI_POSTGRESQL_CONNECT_ADDRESS).toBe(`${name}:5432`);
+        // pgBackRest on the node finds the data where Patroni keeps it.
+        expect(node.PGBACKREST_PG1_PATH).toBe(node.PATRONI_POSTGRESQL_DATA_DIR);
+        expect(node.PGBACKREST_REPO1_HOST).toBe('pgbackrest');
+        expect(JSON.stringify(services[name]!.volumes)).toContain(`${name}-data`);
+        expect(services[name]!.healthcheck?.test).toEqual(['CMD', 'http-ok', '8008', '/health']);
+      }
+      // The backup host names both nodes, with the data directory each node has.
+      const backup = services.pgbackrest!.environment!;
+      PG_NODES.forEach((name, i) => {
+        expect(backup[`PGBACKREST_PG${i + 1}_HOST`]).toBe(name);
+        expect(backup[`PGBACKREST_PG${i + 1}_PATH`]).toBe(services[name]!.environment!.PATRONI_POSTGRESQL_DATA_DIR);
+      });
+      expect(services.pgbackrest!.command).toEqual(['backup']);
+      // HAProxy is `postgres`, with the tested config and both nodes.
+      const haproxy = services.postgres!;
+      expect(haproxy.environment).toMatchObject({
+        PGHA_LISTEN: '0.0.0.0:5432',
+        PGHA_NODE_1: 'pg-1',
+        PGHA_NODE_2: 'pg-2',
+        PGHA_STATS_LISTEN: '0.0.0.0:8404',
+      });
+      expect(haproxy.command).toEqual(['haproxy', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg']);
+    }
+  });
+
+  it('gives every node the same Patroni and pgBackRest settings but its name (compose: values; Swarm: secret files)', async () => {
+    const [composed, stack] = await Promise.all([
+      resolved('docker-compose.yml', SECRETS),
+      resolved('docker-stack.yml', STACK_ENV),
+    ]);
+    const shared = (env: Record<string, string>) =>
+      Object.keys(env)
+        .filter((key) => !/^PATRONI_(NAME|RESTAPI_CONNECT_ADDRESS|POSTGRESQL_CONNECT_ADDRESS)$/.test(key))
+        .map((key) => key.replace(/_FILE$/, ''))
+        .sort();
+    const names = shared(composed['pg-1']!.environment!);
+    for (const services of [composed, stack])
+      for (const name of PG_NODES) expect(shared(services[name]!.environment!), name).toEqual(names);
+    // Each Swarm *_FILE names a secret the node has, and the image's entrypoint reads it.
+    const entrypoint = await readFile(join(root, 'infra/docker/base/postgres-ha-entrypoint.sh'), 'utf8');
+    for (const name of PG_NODES) {
+      const node = stack[name]!;
+      const mounted = (node.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+      for (const [key, value] of Object.entries(node.environment!).filter(
+        ([key]) => key.endsWith('_FILE') && !key.startsWith('PGBACKREST_'),
+      )) {
+        expect(entrypoint, key).toContain(key.replace(/_FILE$/, ''));
+        expect(mounted).toContain(value.replace('/run/secrets/', ''));
+      }
+    }
+  });
+
+  it('connects the services as minitwit_app (waiting for migrations) and migrates once as minitwit_owner', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const [file, env] of [
+      ['docker-compose.yml', SECRETS],
+      ['docker-stack.yml', STACK_ENV],
+    ] as const) {
+      const services = await resolved(file, env);
+      for (const name of ['web', 'api', 'realtime']) {
+        expect(services[name]!.environment!.DATABASE_URL, `${file} ${name}`).toMatch(
+          /^postgres:\/\/minitwit_app[:@].*@?postgres:5432\/minitwit$/,
+        );
+        expect(services[name]!.environment!.DATABASE_MIGRATIONS).toBe('wait');
+      }
+      expect(services.migrate!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/minitwit_owner[:@]/);
+      expect(services.migrate!.command?.join(' ')).toBe(pkg.scripts.migrate);
+    }
+  });
+
+  it('places the two nodes by two node labels in the stack, every service behind DNS round-robin', async () => {
+    const stack = await resolved('docker-stack.yml', STACK_ENV);
+    const placement = PG_NODES.map((name) => stack[name]!.deploy?.placement?.constraints);
+    expect(placement).toEqual([['node.labels.minitwit.pg-1 == true'], ['node.labels.minitwit.pg-2 == true']]);
+    for (const [name, service] of Object.entries(stack)) expect(service.deploy?.endpoint_mode, name).toBe('dnsrr');
+    expect(stack.postgres!.configs).toContainEqual({
+      source: 'haproxy_cfg',
+      target: '/usr/local/etc/haproxy/haproxy.cfg',
+    });
+    const raw = parse(await readFile(join(root, 'docker-stack.yml'), 'utf8')) as {
+      configs: Record<string, { file: string }>;
+    };
+    expect(raw.configs.haproxy_cfg?.file).toBe('./infra/postgres-ha/haproxy.cfg');
   });
 });
 

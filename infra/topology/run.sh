@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Topology tests on a real Docker engine (issue 8, issue 12 items 2-4):
 #   1. images: the local base images (build-base-images.sh) and MiniTwit's own, timed
-#   2. docker-compose: the topology up and healthy; through its proxy the
-#      simulator contract, a replay and the Playwright live specs; realtime
+#   2. docker-compose: the topology up and healthy; the replicated database
+#      tier with a leader and a synchronous standby, the services connected
+#      as minitwit_app only, a full backup in the pgBackRest repository and WAL
+#      reaching it; through its proxy the
+#      simulator contract, a replay and the Playwright live specs; the
+#      primary's container killed while the simulator posts (writes back
+#      through `postgres` within 15 s, no acknowledged write lost, the old
+#      primary rejoining as a standby when started again); realtime
 #      scaled 3 -> 5 with every new replica taking sockets; nginx starting with
 #      a backend missing; Grafana's provisioning checked against the real Prometheus
 #   3. Docker Swarm: the stack deployed, only the proxy publishing ports, the
-#      same checks through its proxy, then under live load (steady simulator
+#      database cluster with a leader and a synchronous standby and the
+#      migrate job done, the same checks through its proxy, then under live load (steady simulator
 #      posts, browsers watching): a rolling update of api, web and realtime;
 #      realtime scaled 3 -> 5 -> 2; a realtime replica killed, one cut off the
 #      network (silently vanished) and one frozen (hung: its kernel still accepts);
@@ -23,8 +30,7 @@
 # skips the contract, replay and browser checks; TOPOLOGY_PROJECT and the
 # *_PORT variables let a second run use other names and ports.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-root=$(pwd)
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=../docker/lib.sh
 . infra/docker/lib.sh
 
@@ -62,9 +68,18 @@ seconds() { awk -v ms="$1" 'BEGIN { if (ms == "?") print "?"; else printf "%.2f"
 
 # Test-only values, fresh each run. The simulator's credentials are the
 # course's published pair: the contract tests and e2e specs use them.
-export POSTGRES_PASSWORD="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+test_secret() { printf 'test%s' "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+# The database tier's passwords (letters and digits: they go into URLs as they are).
+for name in PATRONI_SUPERUSER_PASSWORD PATRONI_REPLICATION_PASSWORD PATRONI_REWIND_PASSWORD \
+  PATRONI_RESTAPI_PASSWORD MINITWIT_OWNER_PASSWORD MINITWIT_APP_PASSWORD MINITWIT_MONITOR_PASSWORD; do
+  export "$name=$(test_secret)"
+done
+# pgBackRest's TLS material, as a deployment makes it once (never in the repo).
+export PGBACKREST_TLS_DIR="$work/backup-tls"
+infra/postgres-ha/backup-certs.sh "$PGBACKREST_TLS_DIR" pg-1 pg-2 pgbackrest
 export SIMULATOR_CREDENTIALS='simulator:super_safe!'
-export GRAFANA_ADMIN_PASSWORD="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+GRAFANA_ADMIN_PASSWORD=$(test_secret)
+export GRAFANA_ADMIN_PASSWORD
 export PROXY_HTTP_PORT=${PROXY_HTTP_PORT:-18080} PROXY_API_PORT=${PROXY_API_PORT:-15001}
 export PROMETHEUS_PORT=${PROMETHEUS_PORT:-19090} GRAFANA_PORT=${GRAFANA_PORT:-13001}
 export PUBLIC_ORIGIN="http://127.0.0.1:$PROXY_HTTP_PORT"
@@ -124,7 +139,7 @@ fi
 pass "the MiniTwit image builds"
 figure "MiniTwit image build: $((SECONDS - start)) s"
 size_mb() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{printf "%.0f MB", $1 / 1e6}'; }
-figure "image sizes: minitwit $(size_mb minitwit:topology-1) (on $NODE_IMAGE $(size_mb "$NODE_IMAGE")), postgres $(size_mb "$POSTGRES_IMAGE"), redis $(size_mb "$REDIS_IMAGE"), nginx $(size_mb "$NGINX_IMAGE"), prometheus $(size_mb "$PROMETHEUS_IMAGE")"
+figure "image sizes: minitwit $(size_mb minitwit:topology-1) (on $NODE_IMAGE $(size_mb "$NODE_IMAGE")), postgres-ha $(size_mb "$POSTGRES_HA_IMAGE"), etcd $(size_mb "$ETCD_IMAGE"), haproxy $(size_mb "$HAPROXY_IMAGE"), redis $(size_mb "$REDIS_IMAGE"), nginx $(size_mb "$NGINX_IMAGE"), prometheus $(size_mb "$PROMETHEUS_IMAGE")"
 # The "new version" for the rolling update: the same build under another image id.
 printf 'FROM minitwit:topology-1\nLABEL minitwit.topology.revision=2\n' |
   "$DOCKER" build -q --pull=false -t minitwit:topology-2 - >/dev/null
@@ -241,6 +256,107 @@ scenario_logs() {
   done | head -15 | cut -c1-300
 }
 
+# --- the replicated database tier, under either platform. pg_of <service> prints the
+# running container of pg-1, pg-2 or pgbackrest (set per phase).
+# members: Patroni's view of the cluster, one "name=Role/State/TL" word per member, sorted
+# (asked of whichever node's container runs).
+members() {
+  local s id
+  for s in pg-1 pg-2; do
+    id=$(pg_of "$s")
+    [ -n "$id" ] || continue
+    # shellcheck disable=SC2016 # a JavaScript template literal
+    "$DOCKER" exec "$id" patronictl -c /etc/patroni.yml list -f json 2>/dev/null |
+      node -e 'const m = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(m.map((x) => `${x.Member}=${x.Role}/${x.State}/${x.TL}`).sort().join(";"))' &&
+      return 0
+  done
+  return 1
+}
+# leader: the running leader's name.
+leader() { members | tr ';' '\n' | grep '=Leader/running/' | cut -d= -f1; }
+# Replication as it should be: a running leader and a synchronous standby that replicates
+# on the leader's timeline (Patroni 3.0 says `running`, later ones `streaming`).
+leader_and_sync() {
+  local m tl
+  m=$(members) || return 1
+  tl=$(tr ';' '\n' <<<"$m" | grep '=Leader/running/' | cut -d/ -f3)
+  [ -n "$tl" ] && tr ';' '\n' <<<"$m" | grep -Eq "=Sync Standby/(running|streaming)/$tl\$"
+}
+cluster_ok() {
+  until_ok "$1" leader_and_sync || { echo "members: $(members)"; return 1; }
+  echo "members: $(members)"
+}
+# Who is connected to the minitwit database (client sessions other than this one).
+db_users() {
+  "$DOCKER" exec -u postgres "$(pg_of "$(leader)")" psql -d minitwit -Atc \
+    "select coalesce(string_agg(distinct usename, ','), '') from pg_stat_activity where datname = 'minitwit' and backend_type = 'client backend' and pid <> pg_backend_pid()"
+}
+only_app_role() {
+  local users
+  users=$(db_users) || return 1
+  echo "connected to minitwit: $users"
+  [ "$users" = minitwit_app ]
+}
+# The backup host: the stanza with a full backup (backup-schedule.sh takes one when there is
+# none), WAL from the primary reaching the archive (`pgbackrest check`), the exporter's figures.
+pgbackrest_in() { "$DOCKER" exec -u postgres "$(pg_of pgbackrest)" "$@"; }
+has_full_backup() { pgbackrest_in pgbackrest info --output=json | grep -q '"type":"full"'; }
+backups_ok() {
+  until_ok 240 has_full_backup || { echo "no full backup: $(pgbackrest_in pgbackrest info 2>&1 | tail -5)"; return 1; }
+  pgbackrest_in pgbackrest info | sed -n '1,12p'
+  pgbackrest_in pgbackrest check || return 1
+  pgbackrest_in python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9854/metrics").read().decode())' |
+    grep -E '^pgbackrest_(up|backups\{)'
+}
+
+# The primary's container SIGKILLed (a crash: no shutdown, no released leader key) while
+# db-failover.ts posts through the proxy; it reports whether writes came back within 15 s
+# and lost nothing. The killed container stays down until db_rejoins starts it.
+killed_primary="" killed_container=""
+new_leader() { local l; l=$(leader) && [ -n "$l" ] && [ "$l" != "$1" ]; }
+# A rewound old primary is consistent only once it replays past the point the new primary
+# had reached when it was rewound: on an idle primary (the writers have stopped) that takes
+# the next WAL record, so each look writes one (a logical message: no table, no transaction).
+nudge_wal() {
+  "$DOCKER" exec -u postgres "$(pg_of "$(leader)")" psql -Atqc \
+    "select pg_logical_emit_message(false, 'minitwit-topology', 'rejoin')" >/dev/null 2>&1
+}
+rejoined() { nudge_wal; leader_and_sync && members | tr ';' '\n' | grep -Eq "^$killed_primary=Sync Standby/"; }
+db_failover() {
+  local stop="$work/stop-failover" old writer status killed
+  old=$(leader)
+  [ -n "$old" ] || { echo "no leader"; return 1; }
+  killed_primary=$old
+  tsx infra/topology/db-failover.ts "$api" "$stop" 10 15000 >"$work/failover.json" 2>"$work/failover.err" &
+  writer=$!
+  until_ok 60 grep -q writing "$work/failover.err"
+  sleep 3
+  echo "killing the primary, $old"
+  killed_container=$(pg_of "$old")
+  "$DOCKER" kill "$killed_container" >/dev/null || { touch "$stop"; wait "$writer"; return 1; }
+  killed=$SECONDS
+  until_ok 60 new_leader "$old" || echo "no new leader within 60 s: $(members)"
+  figure "$1: new primary $(leader) after $((SECONDS - killed)) s (by Patroni)"
+  # Writes through the new primary for a few seconds more.
+  sleep 5
+  touch "$stop"
+  wait "$writer"
+  status=$?
+  grep -v '^writing$' "$work/failover.err" | tail -5
+  figure "$1: writes across the failover: $(cat "$work/failover.json")"
+  return $status
+}
+# The old primary started again: Patroni rewinds it and it follows the new primary, which
+# then has it as its synchronous standby again.
+db_rejoins() {
+  local id=$killed_container start
+  [ -n "$id" ] && "$DOCKER" start "$id" >/dev/null
+  start=$SECONDS
+  until_ok 180 rejoined || { echo "members: $(members)"; "$DOCKER" logs --tail 20 "$id" 2>&1; return 1; }
+  echo "members: $(members)"
+  figure "$1: the old primary $killed_primary back as synchronous standby $((SECONDS - start)) s after its start"
+}
+
 # --- 2. docker-compose
 if [[ " $phases " == *" compose "* ]]; then
   phase_start=$SECONDS
@@ -252,20 +368,42 @@ if [[ " $phases " == *" compose "* ]]; then
   printf "version: '3.8'\nservices:\n  proxy:\n    volumes:\n      - %s:/etc/nginx/nginx.conf:ro\n      - %s:/etc/nginx/minitwit-backends.conf:ro\n" \
     "$work/nginx.conf" "$work/backends.conf" >"$work/proxy-conf.yml"
   compose_up() { "${compose[@]}" -f "$work/proxy-conf.yml" up -d --no-build "$@"; }
-  start=$SECONDS
-  if ! compose_up proxy web api realtime postgres redis prometheus; then
-    fail "compose: the topology comes up healthy (all but Grafana)"
+  pg_of() { "$DOCKER" ps -q --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1" | head -1; }
+  compose_failed() {
+    fail "$1"
     "${compose[@]}" ps
+    "$DOCKER" ps -a --filter "label=com.docker.compose.project=$project" --format '{{.ID}} {{.Names}} {{.Status}}'
     "${compose[@]}" logs --tail=30
+    # The database tier's own story (Patroni's lines, not the stack traces of its REST API).
+    "${compose[@]}" logs --no-color pg-1 pg-2 etcd 2>&1 | grep -vE '^\S+\s+\| ( |Traceback|[A-Za-z]+Error|"\})' | tail -80
     exit 1
+  }
+  # The database tier first, then the rest: on this shared two-core host, seven Node
+  # services starting beside two initdb runs starved Patroni (a 7 s leader key) once.
+  start=$SECONDS
+  compose_up pg-1 pg-2 etcd postgres pgbackrest || compose_failed "compose: the database tier comes up"
+  check "compose: the database cluster has a leader and a synchronous standby" cluster_ok 180
+  figure "compose: database tier up with a synchronous standby: $((SECONDS - start)) s"
+  if ! compose_up proxy web api realtime migrate redis prometheus; then
+    compose_failed "compose: the topology comes up healthy (all but Grafana)"
   fi
   pass "compose: the topology comes up healthy (all but Grafana)"
   figure "compose up until healthy: $((SECONDS - start)) s"
   until_ok 60 http_ok "$web/public"
   cp="com.docker.compose.project=$project"
   cproxy="$cp,com.docker.compose.service=proxy"
+  migrated() { [ "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$("${compose[@]}" ps -q migrate)")" = "exited 0" ]; }
+  check "compose: the migrate job (minitwit_owner) ran and exited 0" until_ok 60 migrated
   [ -n "${TOPOLOGY_ONLY_PROXY_CHECKS:-}" ] ||
     through_proxy "$cp,com.docker.compose.service=realtime" "$cproxy" compose "$cp,com.docker.compose.service=web"
+  check "compose: web, api and realtime are connected to the database as minitwit_app only" only_app_role
+  check "compose: the backup host has a full backup, WAL reaches its archive, the exporter reports" backups_ok
+  start=$SECONDS
+  check "compose: the primary killed under simulator writes: writes back through postgres within 15 s, none lost" \
+    db_failover "compose failover"
+  check "compose: the old primary, started again, rejoins as the synchronous standby" \
+    db_rejoins "compose failover"
+  figure "compose: the failover checks took $((SECONDS - start)) s"
 
   log "compose: scale realtime 3 -> 5"
   compose_up --scale realtime=5 --no-recreate realtime
@@ -294,8 +432,22 @@ if [[ " $phases " == *" swarm "* ]]; then
   phase_start=$SECONDS
   log "swarm: init and stack deploy"
   "$DOCKER" swarm init --advertise-addr 127.0.0.1 >/dev/null 2>&1 || "$DOCKER" swarm init >/dev/null
-  "$DOCKER" node update --label-add minitwit.postgres=true "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
-  printf '%s' "$POSTGRES_PASSWORD" | "$DOCKER" secret create minitwit_postgres_password - >/dev/null
+  # One node: it is every node the database tier is placed on (on real nodes, pg-1 and pg-2
+  # are labelled on two different hosts and each etcd member on its own manager).
+  labels=()
+  for l in pg-1 pg-2 etcd-1 etcd-2 etcd-3 pgbackrest; do labels+=(--label-add "minitwit.$l=true"); done
+  "$DOCKER" node update "${labels[@]}" "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
+  secret_from_env() { printf '%s' "${!2}" | "$DOCKER" secret create "$1" - >/dev/null; }
+  secret_from_env minitwit_app_password MINITWIT_APP_PASSWORD
+  secret_from_env minitwit_owner_password MINITWIT_OWNER_PASSWORD
+  secret_from_env minitwit_monitor_password MINITWIT_MONITOR_PASSWORD
+  secret_from_env minitwit_patroni_superuser_password PATRONI_SUPERUSER_PASSWORD
+  secret_from_env minitwit_patroni_replication_password PATRONI_REPLICATION_PASSWORD
+  secret_from_env minitwit_patroni_rewind_password PATRONI_REWIND_PASSWORD
+  secret_from_env minitwit_patroni_restapi_password PATRONI_RESTAPI_PASSWORD
+  "$DOCKER" secret create minitwit_pgbackrest_ca "$PGBACKREST_TLS_DIR/ca.crt" >/dev/null
+  "$DOCKER" secret create minitwit_pgbackrest_cert "$PGBACKREST_TLS_DIR/host.crt" >/dev/null
+  "$DOCKER" secret create minitwit_pgbackrest_key "$PGBACKREST_TLS_DIR/host.key" >/dev/null
   printf '%s' "$SIMULATOR_CREDENTIALS" | "$DOCKER" secret create minitwit_simulator_credentials - >/dev/null
   printf '%s' "$GRAFANA_ADMIN_PASSWORD" | "$DOCKER" secret create minitwit_grafana_admin_password - >/dev/null
   start=$SECONDS
@@ -305,16 +457,22 @@ if [[ " $phases " == *" swarm "* ]]; then
   running() { # running <service> <n>: n tasks running and healthy
     [ "$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc "$1")" --filter health=healthy | wc -l)" -eq "$2" ]
   }
-  all_running() { running web 2 && running api 2 && running realtime 3; }
+  all_running() { running web 2 && running api 2 && running realtime 3 && running pg-1 1 && running pg-2 1 && running postgres 2 && running pgbackrest 1; }
   check "swarm: every service running and healthy" until_ok 600 all_running
   check "swarm: the proxy answers" until_ok 60 http_ok "$web/public"
   figure "stack deploy until healthy: $((SECONDS - start)) s"
+  pg_of() { "$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc "$1")" | head -1; }
+  check "swarm: the database cluster (etcd with three members) has a leader and a synchronous standby" cluster_ok 120
+  etcd_members() { [ "$("$DOCKER" exec "$(pg_of etcd-1)" etcdctl --endpoints=http://127.0.0.1:2379 member list | grep -c started)" -eq 3 ]; }
+  check "swarm: etcd has three started members" until_ok 30 etcd_members
+  migrated() { "$DOCKER" service ps "$(svc migrate)" --format '{{.CurrentState}}' | grep -q '^Complete'; }
+  check "swarm: the migrate service (minitwit_owner) completed" until_ok 60 migrated
   published() {
     local s ports bad=0
     for s in $("$DOCKER" stack services "$stack" --format '{{.Name}}'); do
       ports=$("$DOCKER" service inspect "$s" --format '{{json .Endpoint.Ports}}')
       if [ "$s" = "$(svc proxy)" ]; then
-        [ "$ports" != "null" ] && [ "$ports" != "[]" ] || { echo "$s publishes nothing"; bad=1; }
+        if [ "$ports" = "null" ] || [ "$ports" = "[]" ]; then echo "$s publishes nothing"; bad=1; fi
       elif [ "$ports" != "null" ] && [ "$ports" != "[]" ]; then
         echo "$s publishes $ports"
         bad=1
@@ -325,6 +483,8 @@ if [[ " $phases " == *" swarm "* ]]; then
   check "swarm: only the proxy publishes ports (Prometheus and Grafana stay private)" published
   sproxy="com.docker.swarm.service.name=$(svc proxy)"
   through_proxy "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" swarm "com.docker.swarm.service.name=$(svc web)"
+  check "swarm: web, api and realtime are connected to the database as minitwit_app only" only_app_role
+  check "swarm: the backup host has a full backup, WAL reaches its archive, the exporter reports" backups_ok
 
   # settled <service> <n>: exactly n containers of the service run, all healthy, and Docker's
   # DNS, asked from the proxy, lists exactly their addresses. A scenario that takes a replica
@@ -332,7 +492,8 @@ if [[ " $phases " == *" swarm "* ]]; then
   # a replica being stopped is still running; once, all four pages had gone to the one replica
   # about to freeze, with no other in the DNS to go to.
   settled() {
-    local filter="label=com.docker.swarm.service.name=$(svc "$1")" proxy_id dns ips
+    local filter proxy_id dns ips
+    filter="label=com.docker.swarm.service.name=$(svc "$1")"
     [ "$("$DOCKER" ps -q --filter "$filter" | wc -l)" -eq "$2" ] || return 1
     running "$1" "$2" || return 1
     ips=$("$DOCKER" ps -q --filter "$filter" | xargs "$DOCKER" inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{"\n"}}{{end}}' | grep . | sort)
@@ -346,7 +507,8 @@ if [[ " $phases " == *" swarm "* ]]; then
   # marked unhealthy by a check that timed out meanwhile (Swarm then replaces it): once, that
   # happened just after the next scenario began, and every page moved to the replica it froze.
   settled_for() {
-    local filter="label=com.docker.swarm.service.name=$(svc "$1")" before
+    local filter before
+    filter="label=com.docker.swarm.service.name=$(svc "$1")"
     settled "$1" "$2" || return 1
     before=$("$DOCKER" ps -q --filter "$filter" | sort)
     sleep "$3"
