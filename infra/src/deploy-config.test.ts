@@ -6,23 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COMPOSE_TEST_SECRETS } from '@minitwit/monitoring/testing';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const COMPOSE = '/usr/bin/docker-compose';
 const NGINX = '/usr/sbin/nginx';
-const SECRETS = {
-  PATRONI_SUPERUSER_PASSWORD: 'testonly1',
-  PATRONI_REPLICATION_PASSWORD: 'testonly2',
-  PATRONI_REWIND_PASSWORD: 'testonly3',
-  PATRONI_RESTAPI_PASSWORD: 'testonly4',
-  MINITWIT_OWNER_PASSWORD: 'testonly5',
-  MINITWIT_APP_PASSWORD: 'testonly6',
-  MINITWIT_MONITOR_PASSWORD: 'testonly7',
-  PGBACKREST_TLS_DIR: '/nonexistent/backup-tls',
-  SIMULATOR_CREDENTIALS: 'sim:test-only',
-  GRAFANA_ADMIN_PASSWORD: 'test-only',
-};
+const SECRETS = COMPOSE_TEST_SECRETS;
 /** The database tier's services, the same in both files (Prometheus scrapes pg-1, pg-2, pgbackrest by name). */
 const PG_NODES = ['pg-1', 'pg-2'];
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { COMPOSE_TEST_SECRETS } from './testing/compose-secrets';
 
 /**
  * The exporters and log pipeline overlay. Loki, Alloy and Grafana cannot run
@@ -16,11 +17,7 @@ const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 const COMPOSE = '/usr/bin/docker-compose';
 const OVERLAY = 'monitoring/compose.observability.yml';
-const SECRETS = {
-  POSTGRES_PASSWORD: 'test-only',
-  SIMULATOR_CREDENTIALS: 'sim:test-only',
-  GRAFANA_ADMIN_PASSWORD: 'test-only',
-};
+const SECRETS = COMPOSE_TEST_SECRETS;
 const NEW_SERVICES = ['alloy', 'loki', 'node-exporter', 'postgres-exporter', 'redis-exporter'];
 
 if (!existsSync(COMPOSE))

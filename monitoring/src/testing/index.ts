@@ -10,3 +10,4 @@ export {
   type PrometheusUnderTest,
 } from './prometheus-under-test';
 export { metricSample } from './metric-sample';
+export { COMPOSE_TEST_SECRETS } from './compose-secrets';
