@@ -108,14 +108,15 @@ for spec in etcd:3.4 haproxy:2.6; do
   build "minitwit-local/$spec" "$here/base/$name.Dockerfile" "$here/base" \
     "$(recipe "$here/base/$name.Dockerfile" <(echo "$debian_hash"))"
 done
-ha_files=("$here/base/postgres-ha.Dockerfile" "$here/base/postgres-ha-entrypoint.sh" "$here/base/http-ok.sh")
+ha_scripts=(postgres-ha-entrypoint.sh postgres-ha-secrets.sh patronictl.sh http-ok.sh)
+ha_files=("$here/base/postgres-ha.Dockerfile" "${ha_scripts[@]/#/$here/base/}")
 ha_share=$(cd "$here/../postgres-ha" && pwd)
 while IFS= read -r file; do ha_files+=("$file"); done < <(find "$ha_share" -maxdepth 1 -type f | sort)
 ha_hash=$(recipe "${ha_files[@]}" <(echo "$debian_hash"; cd "$ha_share" && find . -maxdepth 1 -type f -printf '%p %m\n' | sort))
 if ! current minitwit-local/postgres-ha:15 "$ha_hash"; then
   context=$(mktemp -d)
   mkdir -p "$context/infra/docker/base" "$context/infra/postgres-ha"
-  cp -p "$here/base/postgres-ha-entrypoint.sh" "$here/base/http-ok.sh" "$context/infra/docker/base/"
+  cp -p "${ha_scripts[@]/#/$here/base/}" "$context/infra/docker/base/"
   find "$ha_share" -maxdepth 1 -type f -exec cp -p {} "$context/infra/postgres-ha/" \;
   build minitwit-local/postgres-ha:15 "$here/base/postgres-ha.Dockerfile" "$context" "$ha_hash"
   rm -rf "$context"

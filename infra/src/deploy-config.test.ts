@@ -183,8 +183,8 @@ describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-co
     const names = shared(composed['pg-1']!.environment!);
     for (const services of [composed, stack])
       for (const name of PG_NODES) expect(shared(services[name]!.environment!), name).toEqual(names);
-    // Each Swarm *_FILE names a secret the node has, and the image's entrypoint reads it.
-    const entrypoint = await readFile(join(root, 'infra/docker/base/postgres-ha-entrypoint.sh'), 'utf8');
+    // Each Swarm *_FILE names a secret the node has, and the image turns it into the variable (entrypoint, patronictl).
+    const entrypoint = await readFile(join(root, 'infra/docker/base/postgres-ha-secrets.sh'), 'utf8');
     for (const name of PG_NODES) {
       const node = stack[name]!;
       const mounted = (node.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));

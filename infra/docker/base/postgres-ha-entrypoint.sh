@@ -10,7 +10,8 @@
 # restarts the container whole; SIGTERM is passed on (Patroni stops PostgreSQL).
 #
 # As root first, only to prepare: each secret NAME_FILE=<file> becomes NAME
-# (Swarm secrets are files; Patroni reads variables only), and pgBackRest's TLS
+# (postgres-ha-secrets.sh: Swarm secrets are files; Patroni reads variables
+# only; `patronictl` in the image does the same for docker exec), and pgBackRest's TLS
 # material (backup-certs.sh's ca.crt, host.crt, host.key, as the secrets
 # pgbackrest_ca, pgbackrest_cert, pgbackrest_key in /run/secrets) is copied
 # where the postgres user may read it with the key's mode pgBackRest insists
@@ -18,16 +19,8 @@
 set -euo pipefail
 
 if [ "$(id -u)" = 0 ]; then
-  for name in PATRONI_SUPERUSER_PASSWORD PATRONI_REPLICATION_PASSWORD PATRONI_REWIND_PASSWORD \
-    PATRONI_RESTAPI_USERNAME PATRONI_RESTAPI_PASSWORD \
-    MINITWIT_OWNER_PASSWORD MINITWIT_APP_PASSWORD MINITWIT_MONITOR_PASSWORD; do
-    file_var=${name}_FILE
-    if [ -n "${!file_var:-}" ]; then
-      value=$(cat "${!file_var}")
-      export "$name=$value"
-      unset "$file_var"
-    fi
-  done
+  # shellcheck source=postgres-ha-secrets.sh
+  . /usr/local/lib/minitwit/postgres-ha-secrets.sh
   tls_from=${MINITWIT_BACKUP_TLS_DIR:-/run/secrets}
   tls=/etc/pgbackrest/tls
   for pair in pgbackrest_ca:ca.crt pgbackrest_cert:host.crt pgbackrest_key:host.key; do

@@ -26,6 +26,8 @@ RUN apt-get update -qq \
 COPY infra/postgres-ha/ /usr/local/share/minitwit/
 COPY infra/docker/base/postgres-ha-entrypoint.sh /usr/local/bin/minitwit-postgres-ha
 COPY infra/docker/base/http-ok.sh /usr/local/bin/http-ok
+COPY infra/docker/base/postgres-ha-secrets.sh /usr/local/lib/minitwit/postgres-ha-secrets.sh
+COPY infra/docker/base/patronictl.sh /usr/local/bin/patronictl
 RUN ln -s /usr/local/share/minitwit/patroni.yml /etc/patroni.yml
 ENV PATH=/usr/lib/postgresql/15/bin:$PATH LANG=C.UTF-8 \
     PATRONI_POSTGRESQL_DATA_DIR=/var/lib/postgresql/data/patroni
