@@ -259,6 +259,57 @@ describe.skipIf(skip)('PostgreSQL tier: failover under the simulator and live pa
     );
   });
 
+  it('planned switchover: writes pause at most 2 s, nothing lost', async () => {
+    await underLoad(
+      'switchover',
+      async () => {
+        const { leader, standby } = await cluster.patroni.waitForSyncStandby(10_000);
+        const faultAt = Date.now();
+        await cluster.patroni.switchover(leader.name, standby.name);
+        const answeredAt = Date.now();
+        return {
+          name: 'switchover',
+          faultAt,
+          notes: [`${leader.name} → ${standby.name}, switchover call answered in ${answeredAt - faultAt} ms`],
+          heal: async () =>
+            `${leader.name} back as the synchronous standby ${((await rejoined(leader.name, answeredAt)) / 1000).toFixed(1)} s after the switchover`,
+        };
+      },
+      { gapMs: 2_000, slowestMs: 1_000 },
+    );
+  });
+
+  it('only standby lost: the primary goes on alone within seconds (not strict), nothing lost, the standby rejoins', async () => {
+    await underLoad(
+      'standby lost',
+      async () => {
+        const { standby } = await cluster.patroni.waitForSyncStandby(10_000);
+        const node = nodeNamed(standby.name);
+        const faultAt = Date.now();
+        await node.kill();
+        // Not strict: Patroni drops the lost standby from synchronous_standby_names and the primary
+        // acknowledges on its own (recorded in the consensus store, so no node that missed those
+        // commits can be promoted).
+        const alone = await cluster.patroni.waitUntil(
+          'the primary to go on without a synchronous standby',
+          30_000,
+          async () =>
+            (await cluster.patroni.members()).some((m) => m.role === 'sync_standby') ? undefined : Date.now() - faultAt,
+        );
+        return {
+          name: 'standby lost',
+          faultAt,
+          notes: [`killed ${standby.name}; no synchronous standby recorded after ${alone} ms`],
+          async heal() {
+            const startedAt = Date.now();
+            await node.start();
+            return `${standby.name} restarted and back as the synchronous standby in ${((await rejoined(standby.name, startedAt)) / 1000).toFixed(1)} s`;
+          },
+        };
+      },
+      { gapMs: 5_000, slowestMs: 5_000 },
+    );
+  });
   it('primary cut off the network: no split brain, writes back within 10 s, nothing lost', async () => {
     await underLoad(
       'primary cut off',
@@ -329,63 +380,17 @@ describe.skipIf(skip)('PostgreSQL tier: failover under the simulator and live pa
             expect(found!.n).toBe(0);
             const startedAt = Date.now();
             await node.connect(true);
-            return `${leader.name} reconnected and back as the synchronous standby in ${((await rejoined(leader.name, startedAt)) / 1000).toFixed(1)} s`;
+            const rejoinMs = await rejoined(leader.name, startedAt);
+            // Reported, not asserted (docs/operations.md, "Known problem"): in 2 of 6 runs Patroni 3.0.2
+            // rejoined this node only after re-cloning it (~70 s) and it then stopped replicating.
+            // Last in the file so that the other scenarios do not run on such a cluster.
+            await new Promise((resolve) => setTimeout(resolve, 5_000));
+            const after = (await cluster.patroni.members()).find((m) => m.name === leader.name);
+            return `${leader.name} reconnected and back as the synchronous standby in ${(rejoinMs / 1000).toFixed(1)} s; 5 s later: ${after?.role} ${after?.state}, lag ${after?.lag} bytes`;
           },
         };
       },
       { gapMs: 10_000, slowestMs: 1_000 },
-    );
-  });
-
-  it('planned switchover: writes pause at most 2 s, nothing lost', async () => {
-    await underLoad(
-      'switchover',
-      async () => {
-        const { leader, standby } = await cluster.patroni.waitForSyncStandby(10_000);
-        const faultAt = Date.now();
-        await cluster.patroni.switchover(leader.name, standby.name);
-        const answeredAt = Date.now();
-        return {
-          name: 'switchover',
-          faultAt,
-          notes: [`${leader.name} → ${standby.name}, switchover call answered in ${answeredAt - faultAt} ms`],
-          heal: async () =>
-            `${leader.name} back as the synchronous standby ${((await rejoined(leader.name, answeredAt)) / 1000).toFixed(1)} s after the switchover`,
-        };
-      },
-      { gapMs: 2_000, slowestMs: 1_000 },
-    );
-  });
-
-  it('only standby lost: the primary goes on alone within seconds (not strict), nothing lost, the standby rejoins', async () => {
-    await underLoad(
-      'standby lost',
-      async () => {
-        const { standby } = await cluster.patroni.waitForSyncStandby(10_000);
-        const node = nodeNamed(standby.name);
-        const faultAt = Date.now();
-        await node.kill();
-        // Not strict: Patroni drops the lost standby from synchronous_standby_names and the primary
-        // acknowledges on its own (recorded in the consensus store, so no node that missed those
-        // commits can be promoted).
-        const alone = await cluster.patroni.waitUntil(
-          'the primary to go on without a synchronous standby',
-          30_000,
-          async () =>
-            (await cluster.patroni.members()).some((m) => m.role === 'sync_standby') ? undefined : Date.now() - faultAt,
-        );
-        return {
-          name: 'standby lost',
-          faultAt,
-          notes: [`killed ${standby.name}; no synchronous standby recorded after ${alone} ms`],
-          async heal() {
-            const startedAt = Date.now();
-            await node.start();
-            return `${standby.name} restarted and back as the synchronous standby in ${((await rejoined(standby.name, startedAt)) / 1000).toFixed(1)} s`;
-          },
-        };
-      },
-      { gapMs: 5_000, slowestMs: 5_000 },
     );
   });
 });
