@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@minitwit/monitoring/testing';
 import pg from 'pg';
+import { postgresUser } from '@minitwit/db/own-postgres';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -24,17 +25,10 @@ export interface DurablePostgres {
   dispose(): Promise<void>;
 }
 
-async function postgresIds(): Promise<{ uid: number; gid: number } | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-  const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-  return { uid, gid };
-}
-
 export async function startDurablePostgres(): Promise<DurablePostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'minitwit-durable-pg-'));
   const dataDir = join(dir, 'data');
-  const ids = await postgresIds();
+  const ids = await postgresUser();
   if (ids) await chown(dir, ids.uid, ids.gid);
   await chmod(dir, 0o700);
   const as = ids ?? {};

@@ -50,8 +50,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Looks up a uid/gid without a dependency: `id -u postgres`. */
-async function postgresUser(): Promise<{ uid: number; gid: number } | undefined> {
+/**
+ * The `postgres` OS user's uid/gid when we are root (PostgreSQL refuses to run as root), looked up
+ * without a dependency (`id -u postgres`); undefined when we are not root.
+ */
+export async function postgresUser(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
   const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());

@@ -4,6 +4,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { postgresUser } from '@minitwit/db/own-postgres';
 import { freePort } from '@minitwit/monitoring/testing';
 import { parse, stringify } from 'yaml';
 import { type BackupHost, nodeBackupEnv, startBackupHost } from './backup-host';
@@ -76,12 +77,6 @@ export async function missingForCluster(): Promise<string | undefined> {
 
 const secret = () => randomBytes(12).toString('hex');
 
-async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-  const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-  return { uid, gid };
-}
-
 interface Spawned {
   child: ChildProcess;
   exited: Promise<void>;
@@ -122,7 +117,8 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
   const dir = await mkdtemp(join(tmpdir(), 'minitwit-pgha-'));
   // The nodes run as the postgres OS user and read their files under it.
   await chmod(dir, 0o755);
-  const ids = await postgresIds();
+  const ids = await postgresUser();
+  if (!ids) throw new Error('the cluster runs its nodes as the postgres OS user: run as root');
   const processes: Spawned[] = [];
   const passwords = { superuser: secret(), owner: secret(), app: secret(), monitor: secret() };
   const restAuth = { username: 'patroni', password: secret() };
