@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
+import { chmod, copyFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@minitwit/monitoring/testing';
 import type { BackupHost } from './backup-host';
@@ -32,7 +34,12 @@ export async function startOnBackupHost(
 ): Promise<BackupHostProcess> {
   const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
   const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-  const child = spawn(command, [], {
+  // As postgres, who may not reach the checkout (a clone under a private directory): a copy in the
+  // backup host's own directory.
+  const program = join(backup.dir, basename(command));
+  await copyFile(command, program);
+  await chmod(program, 0o755);
+  const child = spawn(program, [], {
     uid,
     gid,
     cwd: '/tmp',

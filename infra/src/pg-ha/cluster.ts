@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,12 +99,12 @@ export function asPostgresIn(namespace: string, command: string[]): string[] {
 }
 
 /** The node's Patroni config: the production file with this node's paths. */
-async function nodeConfig(dir: string): Promise<string> {
+async function nodeConfig(dir: string, postBootstrap: string): Promise<string> {
   const config = parse(await readFile(join(CONFIG_DIR, 'patroni.yml'), 'utf8')) as {
     bootstrap: { post_bootstrap: string };
     postgresql: { parameters?: Record<string, string> };
   };
-  config.bootstrap.post_bootstrap = join(CONFIG_DIR, 'post-bootstrap.sh');
+  config.bootstrap.post_bootstrap = postBootstrap;
   // The node's socket in its own directory (nodes share this machine's /var/run/postgresql).
   config.postgresql.parameters = { ...config.postgresql.parameters, unix_socket_directories: dir };
   const file = join(dir, 'patroni.yml');
@@ -117,6 +117,13 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
   const dir = await mkdtemp(join(tmpdir(), 'minitwit-pgha-'));
   // The nodes run as the postgres OS user and read their files under it.
   await chmod(dir, 0o755);
+  // The nodes run the post-bootstrap script as postgres, who may not be able to reach the checkout
+  // (a clone under a private directory): they get a copy in the cluster's own directory.
+  const scripts = join(dir, 'postgres-ha');
+  await mkdir(scripts);
+  for (const file of ['post-bootstrap.sh', 'roles.sql']) await copyFile(join(CONFIG_DIR, file), join(scripts, file));
+  await chmod(join(scripts, 'post-bootstrap.sh'), 0o755);
+  const postBootstrap = join(scripts, 'post-bootstrap.sh');
   const ids = await postgresUser();
   if (!ids) throw new Error('the cluster runs its nodes as the postgres OS user: run as root');
   const processes: Spawned[] = [];
@@ -156,7 +163,7 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
         await chown(path, ids.uid, ids.gid);
       }
       const dataDir = join(nodeDir, 'data');
-      const config = await nodeConfig(nodeDir);
+      const config = await nodeConfig(nodeDir, postBootstrap);
       const env: Record<string, string> = {
         PATRONI_NAME: host.name,
         PATRONI_RESTAPI_LISTEN: `${host.address}:8008`,
