@@ -86,6 +86,8 @@ interface Spawned {
 function startProcess(command: string, args: string[], env: Record<string, string>, log: string): Spawned {
   const child = spawn('sh', ['-c', `exec "$0" "$@" >>${log} 2>&1`, command, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...env },
+    // Not the checkout: processes that run as postgres may not be allowed into it.
+    cwd: '/tmp',
     stdio: 'ignore',
   });
   child.on('error', () => undefined);
