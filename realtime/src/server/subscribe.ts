@@ -9,13 +9,21 @@ import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
 import type { ViewerCounter } from './viewers';
 
+/**
+ * Ids are PostgreSQL `integer`s. A larger number is the client's mistake, not a
+ * database failure: checked here it is answered `invalid`, where the database
+ * would refuse it and fill the error log with stacks (issue 19 finding 6).
+ */
+const MAX_ID = 2_147_483_647;
+
 const subscribeSchema = z.object({
   scope: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('public') }),
-    z.object({ kind: z.literal('user'), userId: z.number().int().positive() }),
+    z.object({ kind: z.literal('user'), userId: z.number().int().min(1).max(MAX_ID) }),
     z.object({ kind: z.literal('home') }),
   ]),
-  afterId: z.number().int().min(0),
+  // 0: the page shows no message yet.
+  afterId: z.number().int().min(0).max(MAX_ID),
 });
 
 export interface SubscribeDeps {

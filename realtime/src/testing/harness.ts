@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Database } from '@minitwit/db';
-import { createLogger, createServiceMetrics } from '@minitwit/monitoring';
+import { type Logger, createLogger, createServiceMetrics } from '@minitwit/monitoring';
 import { io as connect } from 'socket.io-client';
 import { type LiveStatus, type LiveTimeline, createLiveTimeline } from '../client/live-timeline';
 import type { LiveMessage, LiveScope } from '../contract';
@@ -19,11 +19,17 @@ export interface TestServer {
 
 export async function startTestServer(
   db: Database,
-  options: { redis?: { url: string; channel: string }; port?: number; sessionSweepMs?: number } = {},
+  options: {
+    redis?: { url: string; channel: string };
+    port?: number;
+    sessionSweepMs?: number;
+    /** Tests that read the server's log lines pass their own. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const server = await createRealtimeServer({
     db,
-    logger: quietLogger,
+    logger: options.logger ?? quietLogger,
     metrics: createServiceMetrics('realtime'),
     redis: options.redis,
     sessionSweepMs: options.sessionSweepMs,
