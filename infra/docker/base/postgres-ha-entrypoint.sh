@@ -57,7 +57,8 @@ run_all() {
 
 case "${1:-node}" in
   node)
-    run_all 'patroni /etc/patroni.yml' 'pgbackrest server'
+    # Patroni through the launcher that backports an upstream fix (its docstring says which).
+    run_all "python3 $share/patroni-launcher.py /etc/patroni.yml" 'pgbackrest server'
     ;;
   backup)
     commands=('pgbackrest server')

@@ -123,9 +123,13 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
   // (a clone under a private directory): they get a copy in the cluster's own directory.
   const scripts = join(dir, 'postgres-ha');
   await mkdir(scripts);
-  for (const file of ['post-bootstrap.sh', 'roles.sql']) await copyFile(join(CONFIG_DIR, file), join(scripts, file));
+  for (const file of ['post-bootstrap.sh', 'roles.sql', 'patroni-launcher.py']) {
+    await copyFile(join(CONFIG_DIR, file), join(scripts, file));
+  }
   await chmod(join(scripts, 'post-bootstrap.sh'), 0o755);
   const postBootstrap = join(scripts, 'post-bootstrap.sh');
+  // Patroni with the upstream fix the launcher backports (see its docstring), as in the image.
+  const patroniCommand = ['/usr/bin/python3', join(scripts, 'patroni-launcher.py')];
   const ids = await postgresUser();
   if (!ids) throw new Error('the cluster runs its nodes as the postgres OS user: run as root');
   const processes: Spawned[] = [];
@@ -194,7 +198,7 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
         async start() {
           const patroni = startProcess(
             'ip',
-            asPostgresIn(host.namespace, ['patroni', config]),
+            asPostgresIn(host.namespace, [...patroniCommand, config]),
             env,
             join(nodeDir, 'patroni.log'),
           );
