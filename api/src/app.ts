@@ -13,8 +13,13 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   // Every answer is computed fresh; hashing bodies for ETags is wasted work on the hot path.
   app.set('etag', false);
+  // One spelling per route: `/Msgs` or `/latest/` are not routes. (Before issue 19, `/METRICS` and
+  // `/metrics/` answered as `/metrics` while the proxy blocked only the exact path.) Routers made
+  // with `Router()` keep their own defaults; this covers routes on the app itself.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(observeRequests(deps.logger, deps.metrics));
-  app.use(operationsRoutes(deps));
+  app.use(operationsRoutes());
   app.use(simulatorRoutes(deps));
   app.use((_req, _res, next) => next(new ApiError(404, 'Not found')));
   app.use(errorHandler(deps));

@@ -11,6 +11,16 @@ export const apiEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).exten
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(5001),
   /**
+   * The operator port: `/healthz` and `/metrics` only, never routed by the
+   * proxy (the public port does not serve them). Loopback unless set: in
+   * Docker, 0.0.0.0 so Prometheus and the healthcheck reach it. Its own
+   * default port, so the services of `npm start` on one host do not collide.
+   */
+  API_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  API_INTERNAL_PORT: z.coerce.number().int().min(0).max(65_535).default(9311),
+  /** How old the counted business figures may be when Prometheus scrapes (api/src/business-gauges.ts says why). */
+  API_COUNTS_MAX_AGE_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+  /**
    * `user:password` the simulator sends as HTTP Basic auth. The default is the
    * course's published pair, fine locally; set your own in any deployment.
    */

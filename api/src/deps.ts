@@ -12,4 +12,6 @@ export interface ApiDeps {
   simulatorCredentials: string;
   /** Extra health checks (e.g. Redis) beside the database: reported in `/healthz`, never fatal to readiness. */
   healthChecks?: Record<string, () => Promise<void>>;
+  /** How old the counted business figures may be at a scrape (api/src/business-gauges.ts); 30 s when not given. */
+  countsMaxAgeMs?: number;
 }

@@ -23,9 +23,16 @@ const api = await listenApi(
     metrics,
     simulatorCredentials: env.SIMULATOR_CREDENTIALS,
     healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
+    countsMaxAgeMs: env.API_COUNTS_MAX_AGE_SECONDS * 1_000,
   },
   env.API_HOST,
   env.API_PORT,
+  { host: env.API_INTERNAL_HOST, port: env.API_INTERNAL_PORT },
 );
-logger.info('api listening', { url: api.url, database: db.embedded ? 'embedded' : 'postgres', redis: Boolean(redis) });
+logger.info('api listening', {
+  url: api.url,
+  internal: api.internalUrl,
+  database: db.embedded ? 'embedded' : 'postgres',
+  redis: Boolean(redis),
+});
 handleShutdown(logger, [api.close, live.close, db.close]);

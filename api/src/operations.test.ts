@@ -17,11 +17,11 @@ describe('operator endpoints', () => {
   });
 
   it('reports health per dependency; a failing Redis is a detail (200, degraded), not unready', async () => {
-    const healthy = await send(api.url, { method: 'GET', path: '/healthz' });
+    const healthy = await send(api.internalUrl, { method: 'GET', path: '/healthz' });
     expect(healthy.status).toBe(200);
     expect(healthy.json).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
     redisUp = false;
-    const sick = await send(api.url, { method: 'GET', path: '/healthz' });
+    const sick = await send(api.internalUrl, { method: 'GET', path: '/healthz' });
     expect(sick.status).toBe(200);
     expect(sick.json).toEqual({
       status: 'degraded',
@@ -32,7 +32,7 @@ describe('operator endpoints', () => {
 
   it('exposes request and business metrics for Prometheus, labelled by route template', async () => {
     await send(api.url, { method: 'GET', path: '/msgs/some%20one' });
-    const metrics = await send(api.url, { method: 'GET', path: '/metrics' });
+    const metrics = await send(api.internalUrl, { method: 'GET', path: '/metrics' });
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain(
       'http_requests_total{method="GET",route="/msgs/:username",status="403",service="api"} 1',

@@ -4,3 +4,9 @@ export { REDACTED, redact } from './redact';
 export { DRAIN_GRACE_MS, closeHttpServer, handleShutdown, trackInFlight } from './lifecycle';
 export { logLevelSchema, parseEnv } from './env';
 export { runHealthChecks, type HealthCheck, type HealthOptions, type HealthReport } from './health';
+export {
+  internalRequestHandler,
+  listenInternal,
+  type InternalEndpoints,
+  type RunningInternal,
+} from './internal-listener';

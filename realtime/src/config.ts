@@ -18,6 +18,15 @@ export const redisEnvSchema = z.object({
 export const realtimeEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).extend({
   REALTIME_PORT: z.coerce.number().int().min(0).max(65535).default(5002),
   REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * The operator port: `/healthz` and `/metrics` only, never routed by the
+   * proxy (the public port does not serve them). Loopback unless set: in
+   * Docker, 0.0.0.0 so Prometheus and the healthcheck reach it. Its own
+   * default, so the services of one host do not collide; several realtime
+   * servers on one host each need their own (0 picks a free one).
+   */
+  REALTIME_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  REALTIME_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(9312),
   /** Browser origins allowed to connect cross-origin (comma-separated); empty means same origin only. */
   REALTIME_CORS_ORIGINS: z
     .string()

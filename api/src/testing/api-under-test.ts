@@ -5,6 +5,8 @@ import { type RunningApi, listenApi } from '../server';
 
 export interface ApiUnderTest {
   url: string;
+  /** The operator port: `/healthz` and `/metrics`. */
+  internalUrl: string;
   database: TestDatabase;
   stop(): Promise<void>;
 }
@@ -14,6 +16,7 @@ export async function startApiUnderTest(
   backend: DatabaseBackend,
   publisher: TimelinePublisher = noopPublisher,
   healthChecks: Record<string, () => Promise<void>> = {},
+  options: { countsMaxAgeMs?: number } = {},
 ): Promise<ApiUnderTest> {
   const database = await createTestDatabase(backend);
   let api: RunningApi;
@@ -26,6 +29,8 @@ export async function startApiUnderTest(
         metrics: createServiceMetrics('api'),
         simulatorCredentials: 'simulator:super_safe!',
         healthChecks,
+        // Tests read the figures right after writing them; operator-endpoints.attack.test.ts tests the cache.
+        countsMaxAgeMs: options.countsMaxAgeMs ?? 0,
       },
       '127.0.0.1',
       0,
@@ -36,6 +41,7 @@ export async function startApiUnderTest(
   }
   return {
     url: api.url,
+    internalUrl: api.internalUrl,
     database,
     async stop() {
       await api.close();

@@ -125,7 +125,7 @@ describe.skipIf(skip).each(availableBackends())(
     });
 
     it('reports Redis in its health check', async () => {
-      const response = await fetch(`${servers[0]!.url}/healthz`);
+      const response = await fetch(`${servers[0]!.internalUrl}/healthz`);
       expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
     });
   },

@@ -1,6 +1,13 @@
 import { type Server as HttpServer, createServer } from 'node:http';
 import type { Database } from '@minitwit/db';
-import type { HealthCheck, Logger, ServiceMetrics } from '@minitwit/monitoring';
+import {
+  type HealthCheck,
+  type Logger,
+  type ServiceMetrics,
+  closeHttpServer,
+  internalRequestHandler,
+  runHealthChecks,
+} from '@minitwit/monitoring';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { ServerToClientEvents } from '../contract';
@@ -14,7 +21,7 @@ import { authenticate } from './auth';
 import { coalescingReader, limiter } from './backlog-reader';
 import { deliveryLatency } from './delivery-latency';
 import { guardRequests } from './guard-requests';
-import { httpHandler } from './http-handler';
+import { publicHttpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
 import { DEFAULT_HEARTBEAT } from '../heartbeat';
@@ -42,8 +49,8 @@ export interface RealtimeServerOptions {
    * Attach to this server (the web app's, when everything runs in one
    * process, so the browser connects to its own origin) instead of creating
    * one. Its request listeners must be in place already: Socket.IO takes
-   * `/socket.io/` and hands every other request to them. It then serves no
-   * `/healthz` or `/metrics` of its own.
+   * `/socket.io/` and hands every other request to them. Health and metrics
+   * are on `internalServer` either way.
    */
   httpServer?: HttpServer;
   /** How often expired sessions' sockets are disconnected (ms); tests shorten it. */
@@ -53,8 +60,14 @@ export interface RealtimeServerOptions {
 }
 
 export interface RealtimeServer {
-  /** Not listening yet: the caller picks host and port. Serves `/healthz` and `/metrics` too. */
+  /** Not listening yet: the caller picks host and port. Socket.IO, and 404 for anything else. */
   httpServer: HttpServer;
+  /**
+   * `/healthz` and `/metrics`, for the healthcheck and Prometheus: not
+   * listening yet either; the caller puts it on the internal port, which the
+   * proxy never routes (REALTIME_INTERNAL_PORT).
+   */
+  internalServer: HttpServer;
   io: RealtimeIo;
   /** Publishes through this server (and its adapter, so to every server). */
   publisher: TimelinePublisher;
@@ -73,7 +86,15 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   // Our own server gets its plain routes before Socket.IO attaches: Socket.IO wraps the request
   // listeners it finds and hands them only what is not under /socket.io/. A listener added after
   // it would answer /socket.io/ requests a second time (issue 12: that ended the process).
-  const httpServer = options.httpServer ?? createServer(httpHandler(checks, options.metrics.registry, logger));
+  const httpServer = options.httpServer ?? createServer(publicHttpHandler());
+  // Reads `checks` when asked, so the Redis check added below is in it.
+  const internalServer = createServer(
+    internalRequestHandler({
+      health: () => runHealthChecks(checks, logger),
+      registry: options.metrics.registry,
+      logger,
+    }),
+  );
   const io: RealtimeIo = new Server(httpServer, {
     // Websocket only: behind a proxy with several servers, long-polling would need sticky sessions.
     transports: ['websocket'],
@@ -176,6 +197,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 
   return {
     httpServer,
+    internalServer,
     io,
     publisher,
     metrics,
@@ -188,6 +210,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         // io.close also closes the HTTP server; one that never listened reports so, which is fine here.
         void io.close(() => resolve());
       });
+      await closeInternal(internalServer);
       await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
       metrics.connectedSockets.set(0);
     },
@@ -195,3 +218,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 }
 
 export type { SocketData };
+
+/** Closes the operator server once its scrape in flight is answered; one that never listened is fine. */
+function closeInternal(server: HttpServer): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return closeHttpServer(server, 2_000);
+}

@@ -1,35 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HealthCheck, type Logger, runHealthChecks } from '@minitwit/monitoring';
-import type { Registry } from 'prom-client';
 
 /**
- * The plain HTTP routes beside Socket.IO on the same server (Socket.IO takes
- * its own path first): `/healthz` checks every dependency, `/metrics` is for
- * Prometheus. Returns its promise, so `guardRequests` sees any failure.
+ * The public port's plain HTTP, beside Socket.IO (which takes `/socket.io/`
+ * first): nothing else is served there. Health and metrics listen on the
+ * internal server (create-server.ts), which the proxy never routes: here
+ * they were reachable through the proxy in spellings it did not block
+ * (issue 19), so no spelling of them answers here at all.
  */
-export function httpHandler(checks: Record<string, HealthCheck>, registry: Registry, logger: Logger) {
-  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET') return send(response, 405, 'text/plain', 'method not allowed');
-    if (path === '/healthz') {
-      const { status, body } = await runHealthChecks(checks, logger);
-      return send(response, status, 'application/json', JSON.stringify(body));
-    }
-    if (path === '/metrics') {
-      let text: string;
-      try {
-        text = await registry.metrics();
-      } catch (error) {
-        logger.error('metrics collection failed', { error });
-        return send(response, 500, 'text/plain', 'metrics unavailable');
-      }
-      return send(response, 200, registry.contentType, text);
-    }
-    send(response, 404, 'text/plain', 'not found');
+export function publicHttpHandler() {
+  return (_request: IncomingMessage, response: ServerResponse): void => {
+    response.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+    response.end('not found');
   };
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  response.end(body);
 }

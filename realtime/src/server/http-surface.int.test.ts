@@ -43,7 +43,7 @@ describe('realtime server process, hostile HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.alive(), 'the process is running').toBe(true);
     expect(bystanderDropped, 'the bystander socket was dropped').toBe(false);
-    const health = await fetch(`${server.url}/healthz`);
+    const health = await fetch(`${server.internalUrl}/healthz`);
     expect(health.status).toBe(200);
     const fresh = rawSocket(server.url);
     try {
@@ -61,14 +61,18 @@ describe('realtime server process, hostile HTTP', () => {
     await expectStillServing();
   });
 
-  it('keeps /healthz and /metrics beside Socket.IO, each answered once', async () => {
-    const health = await exchange({ method: 'GET', target: '/healthz' });
+  it('serves /healthz and /metrics on the internal port only, each answered once', async () => {
+    const internalPort = Number(new URL(server.internalUrl).port);
+    const internal = (request: RawRequest) => rawExchange(internalPort, serialise(request));
+    const health = await internal({ method: 'GET', target: '/healthz' });
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
-    const metrics = await exchange({ method: 'GET', target: '/metrics' });
+    const metrics = await internal({ method: 'GET', target: '/metrics' });
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('realtime_connected_sockets');
-    expect((await exchange({ method: 'POST', target: '/healthz' })).status).toBe(405);
+    expect((await internal({ method: 'POST', target: '/healthz' })).status).toBe(405);
+    expect((await exchange({ method: 'GET', target: '/healthz' })).status).toBe(404);
+    expect((await exchange({ method: 'GET', target: '/metrics' })).status).toBe(404);
     expect((await exchange({ method: 'GET', target: '/nothing-here' })).status).toBe(404);
     await expectStillServing();
   });

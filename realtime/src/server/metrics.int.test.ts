@@ -28,7 +28,7 @@ describe.skipIf(skip)('realtime metrics (PostgreSQL + Redis, real clients)', () 
   let server: TestServer;
   let writer: PublisherHandle;
   const { open, stopAll } = watcherPool();
-  const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+  const scrape = async () => (await fetch(`${server.internalUrl}/metrics`)).text();
 
   beforeAll(async () => {
     const channel = uniqueChannel('metrics');

@@ -134,11 +134,11 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
     expect(publicPage.removed).toEqual([message.id]);
   });
 
-  it('serves health and metrics beside the sockets', async () => {
-    const health = await fetch(`${world.url}/healthz`);
+  it('serves health and metrics on its internal port', async () => {
+    const health = await fetch(`${world.internalUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
-    const metrics = await (await fetch(`${world.url}/metrics`)).text();
+    const metrics = await (await fetch(`${world.internalUrl}/metrics`)).text();
     expect(metrics).toMatch(/^realtime_connected_sockets\{service="realtime"\} \d+$/m);
     expect(metrics).toMatch(
       /^realtime_messages_delivered_total\{event="message:created",service="realtime"\} [1-9]\d*$/m,

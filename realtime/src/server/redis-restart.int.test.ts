@@ -89,7 +89,7 @@ describe.skipIf(skip)('delivery across a Redis crash and restart', () => {
     await waitFor(() => pages.every((page) => page.ids().includes(before.id)), 'delivery before the crash');
 
     await redis.kill();
-    const down = await fetch(`${servers[0]!.url}/healthz`);
+    const down = await fetch(`${servers[0]!.internalUrl}/healthz`);
     expect(down.status).toBe(503);
 
     await redis.restart();
@@ -99,7 +99,7 @@ describe.skipIf(skip)('delivery across a Redis crash and restart', () => {
     await waitFor(() => pages.every((page) => page.ids().includes(after.id)), 'delivery after the restart', 15_000);
 
     for (const page of pages) expect(page.ids()).toEqual([before.id, after.id]);
-    const health = await fetch(`${servers[1]!.url}/healthz`);
+    const health = await fetch(`${servers[1]!.internalUrl}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
   });
 });

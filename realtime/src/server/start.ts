@@ -1,5 +1,6 @@
 import { type Database, databaseOptionsFrom, openDatabase, sharedDatabase } from '@minitwit/db';
 import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RealtimeConfig } from '../config';
 import { type RealtimeServer, createRealtimeServer } from './create-server';
@@ -8,6 +9,8 @@ export interface RunningRealtime {
   server: RealtimeServer;
   db: Database;
   port: number;
+  /** The operator port (`/healthz`, `/metrics`). */
+  internalPort: number;
   stop(): Promise<void>;
 }
 
@@ -26,14 +29,17 @@ export async function startRealtime(
     corsOrigins: config.REALTIME_CORS_ORIGINS,
     heartbeat: { intervalMs: config.REALTIME_PING_INTERVAL_MS, timeoutMs: config.REALTIME_PING_TIMEOUT_MS },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.httpServer.once('error', reject);
-    server.httpServer.listen(config.REALTIME_PORT, config.REALTIME_HOST, () => resolve());
-  });
-  const { port } = server.httpServer.address() as AddressInfo;
+  const port = await listen(server.httpServer, config.REALTIME_PORT, config.REALTIME_HOST);
+  const internalPort = await listen(
+    server.internalServer,
+    config.REALTIME_INTERNAL_PORT,
+    config.REALTIME_INTERNAL_HOST,
+  );
   logger.info('realtime server listening', {
     host: config.REALTIME_HOST,
     port,
+    internalHost: config.REALTIME_INTERNAL_HOST,
+    internalPort,
     redis: Boolean(config.REDIS_URL),
     database: db.embedded ? 'embedded' : 'postgres',
   });
@@ -41,9 +47,18 @@ export async function startRealtime(
     server,
     db,
     port,
+    internalPort,
     async stop() {
       await server.close();
       await db.close();
     },
   };
+}
+
+/** Listens on host:port (0 picks a free one); resolves with the port bound. */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
 }

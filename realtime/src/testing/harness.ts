@@ -14,6 +14,8 @@ export interface TestServer {
   server: RealtimeServer;
   url: string;
   port: number;
+  /** The operator port's URL: `/healthz` and `/metrics`. */
+  internalUrl: string;
   close(): Promise<void>;
 }
 
@@ -35,8 +37,10 @@ export async function startTestServer(
     sessionSweepMs: options.sessionSweepMs,
   });
   await new Promise<void>((resolve) => server.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.internalServer.listen(0, '127.0.0.1', resolve));
   const { port } = server.httpServer.address() as AddressInfo;
-  return { server, port, url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  const internalUrl = `http://127.0.0.1:${(server.internalServer.address() as AddressInfo).port}`;
+  return { server, port, url: `http://127.0.0.1:${port}`, internalUrl, close: () => server.close() };
 }
 
 /** A page's live timeline, recording everything it is handed. */

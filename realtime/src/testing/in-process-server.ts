@@ -37,6 +37,9 @@ export function inProcessServer(backend: DatabaseBackend) {
     get url(): string {
       return started(server).url;
     },
+    get internalUrl(): string {
+      return started(server).internalUrl;
+    },
     open,
     /** Writes a message and publishes it, as the API does after its commit. */
     async post(authorId: number, text: string) {

@@ -15,6 +15,8 @@ export interface RealtimeProcess {
   child: ChildProcess;
   port: number;
   url: string;
+  /** The operator port's URL: `/healthz` and `/metrics`. */
+  internalUrl: string;
   /** Every JSON log line so far. */
   logs: Array<Record<string, unknown>>;
   alive(): boolean;
@@ -32,6 +34,7 @@ export async function startRealtimeProcess(
       ...process.env,
       REALTIME_PORT: '0',
       REALTIME_HOST: '127.0.0.1',
+      REALTIME_INTERNAL_PORT: '0',
       DATABASE_URL: options.databaseUrl ?? '',
       ...(dataDir ? { DATA_DIR: dataDir } : {}),
       REDIS_URL: options.redisUrl ?? '',
@@ -46,7 +49,7 @@ export async function startRealtimeProcess(
   const cleanUp = () => (dataDir ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, internalPort } = await new Promise<{ port: number; internalPort: number }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try {
@@ -55,7 +58,9 @@ export async function startRealtimeProcess(
         entry = { unparsed: line };
       }
       logs.push(entry);
-      if (entry.message === 'realtime server listening') resolve(entry.port as number);
+      if (entry.message === 'realtime server listening') {
+        resolve({ port: entry.port as number, internalPort: entry.internalPort as number });
+      }
     });
     child.once('exit', (code) => reject(new Error(`realtime process exited with ${code} before listening: ${stderr}`)));
   }).catch(async (error: unknown) => {
@@ -67,6 +72,7 @@ export async function startRealtimeProcess(
     child,
     port,
     url: `http://127.0.0.1:${port}`,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
     logs,
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
