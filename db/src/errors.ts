@@ -20,6 +20,19 @@ export const errors = {
   usernameMissing: () => new DomainError('user.username_missing', 'invalid', 'You have to enter a username'),
   usernameTooLong: (max: number) =>
     new DomainError('user.username_too_long', 'invalid', `The username may have at most ${max} characters`),
+  usernameHidden: () =>
+    new DomainError(
+      'user.username_hidden_characters',
+      'invalid',
+      'The username may not contain invisible or control characters',
+    ),
+  usernameSpacing: () =>
+    new DomainError(
+      'user.username_spacing',
+      'invalid',
+      'The username may not start or end with a space or have two in a row',
+    ),
+  usernameReserved: () => new DomainError('user.username_reserved', 'invalid', 'The username is reserved'),
   emailInvalid: () => new DomainError('user.email_invalid', 'invalid', 'You have to enter a valid email address'),
   passwordMissing: () => new DomainError('user.password_missing', 'invalid', 'You have to enter a password'),
   passwordsDiffer: () => new DomainError('user.passwords_differ', 'invalid', 'The two passwords do not match'),

@@ -6,6 +6,7 @@ export type { FollowChange } from './domain/follows';
 export { MAX_MESSAGE_CHARS, MAX_USERNAME_CHARS, charCount, type RegistrationInput } from './domain/rules';
 export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from './domain/timelines';
 export type { UserSummary } from './domain/users';
+export { RESERVED_USERNAMES, canonicalUsername, isReservedUsername } from './domain/usernames';
 export { sessionIdOf } from './domain/sessions';
 export type { BusinessCounts } from './domain/stats';
 export { provideDatabase, sharedDatabase } from './shared-instance';

@@ -1,6 +1,7 @@
 import { errors } from '../errors';
 import { type Sql, withLatest } from '../sql';
 import { isStorable } from './rules';
+import { canonicalUsername } from './usernames';
 
 export interface FollowChange {
   whoId: number;
@@ -73,7 +74,8 @@ export class FollowStore {
   private async change(statement: string, who: string, whom: string, latest?: number): Promise<FollowChange> {
     // Names PostgreSQL cannot even compare (NUL, lone surrogates) belong to nobody.
     if (!isStorable(who) || !isStorable(whom)) throw errors.userNotFound();
-    const { query, params } = withLatest(latest, `${statement} ${REPORT}`, [who, whom]);
+    const names = [canonicalUsername(who), canonicalUsername(whom)];
+    const { query, params } = withLatest(latest, `${statement} ${REPORT}`, names);
     const [row] = await this.sql<ChangeRow>(query, params);
     if (!row || row.who_id === null || row.whom_id === null) throw errors.userNotFound();
     return { whoId: row.who_id, whomId: row.whom_id, changed: row.changed };

@@ -3,6 +3,7 @@ import { MessageSchema } from '../entities';
 import { errors } from '../errors';
 import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText, isStorable } from './rules';
+import { canonicalUsername } from './usernames';
 import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
 /** An arbitrary constant, distinct from the migration lock: the lock every message insert takes. */
@@ -56,7 +57,7 @@ export class MessageStore {
     const { query, params } = withLatest(
       options.latest,
       `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${INSERT_FOR_AUTHOR}`,
-      [username, text],
+      [canonicalUsername(username), text],
     );
     const [row] = await this.sql<TimelineRow>(query, params);
     if (!row) throw errors.userNotFound();

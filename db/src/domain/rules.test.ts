@@ -29,6 +29,24 @@ describe('checkRegistration', () => {
     [valid, 'ok'],
     [{ ...valid, username: 'Zoë 李 🐦 with spaces' }, 'ok'],
     [{ ...valid, password2: undefined }, 'ok'],
+    [{ ...valid, username: '\u200b\u200d' }, 'You have to enter a username'],
+    [{ ...valid, username: '\u0301' }, 'You have to enter a username'],
+    [{ ...valid, username: 'ada\u200b' }, 'The username may not contain invisible or control characters'],
+    [{ ...valid, username: 'a\u202eda' }, 'The username may not contain invisible or control characters'],
+    [{ ...valid, username: 'a\u00a0da' }, 'The username may not contain invisible or control characters'],
+    [{ ...valid, username: '\u0301ada' }, 'The username may not contain invisible or control characters'],
+    [{ ...valid, username: 'ada\ufe0f' }, 'The username may not contain invisible or control characters'],
+    [{ ...valid, username: 'ada ' }, 'The username may not start or end with a space or have two in a row'],
+    [{ ...valid, username: 'a  da' }, 'The username may not start or end with a space or have two in a row'],
+    [{ ...valid, username: 'public' }, 'The username is reserved'],
+    [{ ...valid, username: 'Metrics' }, 'The username is reserved'],
+    [{ ...valid, username: 'ｌｏｇｉｎ' }, 'The username is reserved'],
+    [{ ...valid, username: '..' }, 'The username is reserved'],
+    [{ ...valid, username: 'public', email: 'bad' }, 'You have to enter a valid email address'],
+    [{ ...valid, username: 'publicity' }, 'ok'],
+    [{ ...valid, username: 'Jose\u0301' }, 'ok'],
+    [{ ...valid, username: '❤️ 1️⃣' }, 'ok'],
+    [{ ...valid, username: 'שלום' }, 'ok'],
   ])('%j → %s', (input, expected) => {
     expect(messageOf(() => checkRegistration(input))).toBe(expected);
   });
@@ -44,6 +62,11 @@ describe('checkMessageText', () => {
     ['🐦'.repeat(500), 'ok'],
     ['lone \ud800', 'The message contains characters that cannot be stored'],
     ['<b>&amp;</b> "quoted"', 'ok'],
+    ['\u200b\u200c\u200d\u2060\ufeff', 'The message may not be empty'],
+    ['\u0301\u0302', 'The message may not be empty'],
+    [' \u202e\u3164\u2800 ', 'The message may not be empty'],
+    ['\u200bx', 'ok'],
+    ['e\u0301', 'ok'],
   ])('%j → %s', (text, expected) => {
     expect(messageOf(() => checkMessageText(text))).toBe(expected);
   });

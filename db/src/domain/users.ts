@@ -2,6 +2,7 @@ import { errors } from '../errors';
 import { type Sql, withLatest } from '../sql';
 import { hashPassword, verifyPassword } from './passwords';
 import { type RegistrationInput, checkRegistration, isStorable } from './rules';
+import { canonicalUsername } from './usernames';
 
 export interface UserSummary {
   id: number;
@@ -21,7 +22,7 @@ export class UserStore {
    */
   async register(given: RegistrationInput, options: { latest?: number } = {}): Promise<UserSummary> {
     // ` Ann@Example.org ` is Ann's address, as the reference accepts it; the gravatar lower-cases it.
-    const input = { ...given, email: given.email.trim() };
+    const input = { ...given, username: canonicalUsername(given.username), email: given.email.trim() };
     checkRegistration(input);
     if (await this.findByUsername(input.username)) throw errors.usernameTaken();
     const pwHash = await hashPassword(input.password);
@@ -44,7 +45,7 @@ export class UserStore {
     if (!isStorable(username)) throw errors.invalidUsername();
     const [row] = await this.sql<UserSummary & { pw_hash: string }>(
       `select ${SUMMARY_COLUMNS}, "pw_hash" from "users" where "username" = $1`,
-      [username],
+      [canonicalUsername(username)],
     );
     if (!row) throw errors.invalidUsername();
     if (!(await verifyPassword(row.pw_hash, password))) throw errors.invalidPassword();
@@ -58,7 +59,7 @@ export class UserStore {
     const { query, params } = withLatest(
       options.latest,
       `"found" as (select ${SUMMARY_COLUMNS} from "users" where "username" = $1) select * from "found"`,
-      [username],
+      [canonicalUsername(username)],
     );
     const [user] = await this.sql<UserSummary>(query, params);
     return user ?? null;

@@ -4,6 +4,7 @@ import { Migration20261127000100_sessions } from './Migration20261127000100_sess
 import { Migration20261129000000_author_id_index } from './Migration20261129000000_author_id_index';
 import { Migration20261129000100_public_covering_index } from './Migration20261129000100_public_covering_index';
 import { Migration20261129000200_rate_limits } from './Migration20261129000200_rate_limits';
+import { Migration20261206000000_nfc_usernames } from './Migration20261206000000_nfc_usernames';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000_author_id_index', class: Migration20261129000000_author_id_index },
   { name: 'Migration20261129000100_public_covering_index', class: Migration20261129000100_public_covering_index },
   { name: 'Migration20261129000200_rate_limits', class: Migration20261129000200_rate_limits },
+  { name: 'Migration20261206000000_nfc_usernames', class: Migration20261206000000_nfc_usernames },
 ];

@@ -1,4 +1,4 @@
-import { isDomainError } from '@minitwit/db';
+import { canonicalUsername, isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { authLimits } from '$lib/server/auth-limits';
 import { clientAddress } from '$lib/server/client-address';
@@ -18,7 +18,8 @@ export const defaultAction = async (event: RequestEvent) => {
   const form = await readForm(request);
   const username = textField(form, 'username');
   const password = textField(form, 'password');
-  const account = `account:${username}`;
+  // One count per user, whichever Unicode spelling of the name each guess uses.
+  const account = `account:${canonicalUsername(username)}`;
   const address = `address:${clientAddress(event)}`;
 
   // A locked account or address is refused before the password is even checked.

@@ -1,4 +1,4 @@
-import { isDomainError } from '@minitwit/db';
+import { canonicalUsername, isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { authLimits } from '$lib/server/auth-limits';
 import { clientAddress } from '$lib/server/client-address';
@@ -21,7 +21,7 @@ export const defaultAction = async (event: RequestEvent) => {
     password: textField(form, 'password'),
     password2: textField(form, 'password2'),
   };
-  const account = `account:${input.username}`;
+  const account = `account:${canonicalUsername(input.username)}`;
   // Passwords are never sent back into the page.
   const echo = { username: input.username, email: input.email };
 
