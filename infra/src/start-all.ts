@@ -9,7 +9,13 @@ import {
   handleShutdown,
   trackInFlight,
 } from '@minitwit/monitoring';
-import { createPublisher, createRealtimeServer, loadRealtimeConfig, pingRedis } from '@minitwit/realtime';
+import {
+  createPublisher,
+  createRealtimeServer,
+  loadRealtimeConfig,
+  pingRedis,
+  socketCapsFrom,
+} from '@minitwit/realtime';
 import { exportOriginForWeb, loadLauncherEnv } from './config';
 import { applySecurityHeaders } from '../../web/src/lib/security-headers';
 import { loadWebHandler } from './web-handler';
@@ -44,6 +50,7 @@ const realtime = await createRealtimeServer({
   metrics: createServiceMetrics('realtime'),
   redis: realtimeEnv.REDIS_URL ? { url: realtimeEnv.REDIS_URL, channel: realtimeEnv.REDIS_CHANNEL } : undefined,
   httpServer: web,
+  socketCaps: socketCapsFrom(realtimeEnv),
 });
 await new Promise<void>((resolve, reject) => {
   web.once('error', reject);

@@ -48,6 +48,9 @@ function startServer(databaseUrl: string, redis: { url: string; channel: string 
       REALTIME_PORT: '0',
       REALTIME_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // Thousands of sockets from this one machine: the per-address (and per-session) caps would refuse them.
+      REALTIME_MAX_SOCKETS_PER_ADDRESS: '0',
+      REALTIME_MAX_SOCKETS_PER_SESSION: '0',
       BENCH_WITH_API: withApi ? '1' : '0',
     },
     ['--expose-gc'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRealtimeConfig } from './config';
+import { parseRealtimeConfig, socketCapsFrom } from './config';
 import { DEFAULT_HEARTBEAT } from './heartbeat';
+import { DEFAULT_SOCKET_CAPS } from './server/socket-caps';
 
 describe('parseRealtimeConfig', () => {
   it('defaults to one process on 127.0.0.1:5002 without Redis', () => {
@@ -22,6 +23,22 @@ describe('parseRealtimeConfig', () => {
 
   it('refuses a heartbeat too short to survive a busy event loop', () => {
     expect(() => parseRealtimeConfig({ REALTIME_PING_INTERVAL_MS: '100' })).toThrow(/REALTIME_PING_INTERVAL_MS/);
+  });
+
+  it('caps live sockets per session and per address by default, and takes 0 for no cap', () => {
+    expect(socketCapsFrom(parseRealtimeConfig({}))).toEqual(DEFAULT_SOCKET_CAPS);
+    const custom = parseRealtimeConfig({
+      REALTIME_MAX_SOCKETS_PER_SESSION: '5',
+      REALTIME_MAX_SOCKETS_PER_ADDRESS: '0',
+      REALTIME_TRUST_PROXY_HOPS: '1',
+    });
+    expect(socketCapsFrom(custom)).toEqual({ perSession: 5, perAddress: 0, trustedProxyHops: 1 });
+    expect(() => parseRealtimeConfig({ REALTIME_MAX_SOCKETS_PER_SESSION: '-1' })).toThrow(
+      /REALTIME_MAX_SOCKETS_PER_SESSION/,
+    );
+    expect(() => parseRealtimeConfig({ REALTIME_MAX_SOCKETS_PER_ADDRESS: 'many' })).toThrow(
+      /REALTIME_MAX_SOCKETS_PER_ADDRESS/,
+    );
   });
 
   it('names every bad variable', () => {

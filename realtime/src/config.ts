@@ -2,6 +2,7 @@ import { databaseEnvSchema, optionalUrl } from '@minitwit/db';
 import { logLevelSchema, parseEnv } from '@minitwit/monitoring';
 import { z } from 'zod';
 import { DEFAULT_HEARTBEAT } from './heartbeat';
+import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './server/socket-caps';
 
 /**
  * The realtime service's environment, the only reader of `process.env` in
@@ -40,6 +41,16 @@ export const realtimeEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).
   /** Socket.IO heartbeat (realtime/src/heartbeat.ts says why the defaults). */
   REALTIME_PING_INTERVAL_MS: z.coerce.number().int().min(500).max(300_000).default(DEFAULT_HEARTBEAT.intervalMs),
   REALTIME_PING_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(DEFAULT_HEARTBEAT.timeoutMs),
+  /** Live sockets one web session / one address may hold over all servers (socket-caps.ts); 0: no cap. */
+  REALTIME_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_SOCKET_CAPS.perSession),
+  REALTIME_MAX_SOCKETS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(DEFAULT_SOCKET_CAPS.perAddress),
+  /** Proxies in front that append the client's address to X-Forwarded-For (nginx: 1); 0 trusts no header. */
+  REALTIME_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(DEFAULT_SOCKET_CAPS.trustedProxyHops),
   LOG_LEVEL: logLevelSchema,
 });
 
@@ -49,6 +60,13 @@ export type RealtimeConfig = z.infer<typeof realtimeEnvSchema>;
 export function parseRealtimeConfig(env: Record<string, string | undefined>): RealtimeConfig {
   return parseEnv('realtime', realtimeEnvSchema, env);
 }
+
+/** The socket caps a configuration asks for. */
+export const socketCapsFrom = (config: RealtimeConfig): SocketCaps => ({
+  perSession: config.REALTIME_MAX_SOCKETS_PER_SESSION,
+  perAddress: config.REALTIME_MAX_SOCKETS_PER_ADDRESS,
+  trustedProxyHops: config.REALTIME_TRUST_PROXY_HOPS,
+});
 
 /** The process environment, parsed once, on first use. */
 export function loadRealtimeConfig(): RealtimeConfig {

@@ -90,6 +90,17 @@ export const RECEIPT_SAMPLE_RATE = 0.05;
 /** At most one receipt per socket this often: the server times no more, and sends beyond it only cost. */
 export const RECEIPT_INTERVAL_MS = 1_000;
 
+/**
+ * A refused handshake's `connect_error` message when the session or the
+ * address already holds as many live sockets as the servers allow; the
+ * error's `data` says which (SocketLimitRefusal).
+ */
+export const SOCKET_LIMIT_ERROR = 'too_many_sockets';
+
+export interface SocketLimitRefusal {
+  limit: 'session' | 'address';
+}
+
 /** Cookie the web app keeps its session token in; the handshake reads it. */
 export const SESSION_COOKIE = 'session';
 

@@ -12,6 +12,7 @@ export {
   parseRealtimeConfig,
   realtimeEnvSchema,
   redisEnvSchema,
+  socketCapsFrom,
   type RealtimeConfig,
 } from './config';
 export { pingRedis } from './redis';

@@ -56,6 +56,10 @@ describe.skipIf(skip).each([
       DATABASE_POOL_SIZE: '5',
       REDIS_URL: process.env.REDIS_URL!,
       REDIS_CHANNEL: `fault-rt-${randomBytes(4).toString('hex')}`,
+      // 1,000 pages from this one machine, 20 on each session, all reconnecting while the killed
+      // server's share still counts (socket-count-redis.ts): the socket caps are not under test here.
+      REALTIME_MAX_SOCKETS_PER_ADDRESS: '0',
+      REALTIME_MAX_SOCKETS_PER_SESSION: '0',
     };
     // The API first: it migrates the fresh database, and four cold starts at once crawl on two cores.
     api = await startService('api', env);

@@ -5,6 +5,7 @@ import {
   type LiveScope,
   RECEIPT_INTERVAL_MS,
   RECEIPT_SAMPLE_RATE,
+  SOCKET_LIMIT_ERROR,
   type ServerToClientEvents,
   type SubscribeReply,
 } from '../contract';
@@ -19,7 +20,13 @@ export type LiveStatus =
   /** More was missed than one backlog carries: reload the page rather than show a gap. */
   | 'stale'
   /** My Timeline without a valid session (signed out, or it expired). */
-  | 'unauthorized';
+  | 'unauthorized'
+  /**
+   * Refused: this session or address holds as many live pages as the servers
+   * allow (SOCKET_LIMIT_ERROR). Tried again now and then, so the page goes
+   * live once another one closes.
+   */
+  | 'limited';
 
 export type TimelineSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -89,6 +96,9 @@ const RESYNC_SPREAD_MS = 100;
  */
 const BACKLOG_PAGE_SPACING_MS = 200;
 const MAX_BACKLOG_PAGES = 50;
+
+/** A page refused at the socket cap asks again at most this far apart. */
+const LIMITED_RETRY_MAX_MS = 30_000;
 
 function jittered(baseMs: number): number {
   return baseMs * (0.5 + Math.random());
@@ -194,8 +204,15 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     // socket.io-client does not reconnect after a server-side disconnect; this page still wants its timeline.
     if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), jittered(1_000));
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
     if (stopped) return;
+    if (error.message === SOCKET_LIMIT_ERROR) {
+      // Not an outage: nothing changes until one of the other pages closes, so ask seldom.
+      refusals += 1;
+      clearTimeout(retry);
+      retry = setTimeout(() => socket.connect(), jittered(Math.min(LIMITED_RETRY_MAX_MS, 2_500 * 2 ** refusals)));
+      return status('limited');
+    }
     status('offline');
     // Refused by the server (its handshake could not read the session: the database is down) rather
     // than unreachable: socket.io-client gives up on those, so back off and try again ourselves.

@@ -27,6 +27,9 @@ import { slimSocket } from './slim-socket';
 import { DEFAULT_HEARTBEAT } from '../heartbeat';
 import { SESSION_ENDED, disconnectSession } from './session-end';
 import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, originGuard } from './socket-guards';
+import { DEFAULT_SOCKET_CAPS, type SocketCaps, capSockets } from './socket-caps';
+import { type SocketCount, localSocketCount } from './socket-count';
+import { type Liveness, redisSocketCount } from './socket-count-redis';
 import { handleSubscriptions } from './subscribe';
 import type { RealtimeIo, RealtimeSocket, SocketData } from './types';
 import { viewerCounter } from './viewers';
@@ -57,6 +60,10 @@ export interface RealtimeServerOptions {
   sessionSweepMs?: number;
   /** Socket.IO's ping interval and pong timeout (ms); DEFAULT_HEARTBEAT when not given. */
   heartbeat?: { intervalMs: number; timeoutMs: number };
+  /** Live sockets per session and per address (DEFAULT_SOCKET_CAPS when not given). */
+  socketCaps?: SocketCaps;
+  /** How soon the shared socket counts forget a server that died (socket-count-redis.ts); tests shorten it. */
+  socketCountLiveness?: Liveness;
 }
 
 export interface RealtimeServer {
@@ -112,6 +119,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 
   // The live message ids this server delivered and when (a resync after a lost subscription reads from there).
   const loss = lossFloor();
+  // Without Redis there is one server, so its own counts are all the counts there are.
+  let socketCount: SocketCount = localSocketCount();
   if (options.redis) {
     try {
       const pub = await connectRedis(options.redis.url, logger, 'adapter-pub');
@@ -138,6 +147,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       options.metrics.trackRedis('adapter-pub', pub);
       options.metrics.trackRedis('adapter-sub', sub);
       checks.redis = () => pingRedis(pub, 1_000);
+      socketCount = redisSocketCount(pub, {
+        prefix: `${options.redis.channel ?? 'socket.io'}#socket-caps`,
+        logger,
+        liveness: options.socketCountLiveness,
+      });
     } catch (error) {
       await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
       throw error;
@@ -158,6 +172,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   };
 
   io.use(authenticate(db, logger, metrics));
+  io.use(capSockets(socketCount, options.socketCaps ?? DEFAULT_SOCKET_CAPS, logger, metrics));
   const viewers = viewerCounter(metrics);
   const subscribeDeps = {
     db,
@@ -210,6 +225,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         // io.close also closes the HTTP server; one that never listened reports so, which is fine here.
         void io.close(() => resolve());
       });
+      await socketCount.close();
       await closeInternal(internalServer);
       await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
       metrics.connectedSockets.set(0);

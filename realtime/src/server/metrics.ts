@@ -43,7 +43,7 @@ const VIEWS = [
 
 const EVENT_NAMES: (keyof ServerToClientEvents)[] = ['message:created', 'message:removed'];
 const SCOPES: LiveScope['kind'][] = ['public', 'user', 'home'];
-const HANDSHAKE_RESULTS = ['user', 'anonymous', 'error'] as const;
+const HANDSHAKE_RESULTS = ['user', 'anonymous', 'error', 'limited_session', 'limited_address'] as const;
 
 /** Realtime's series on the service registry, every labelled child created at 0 so rates start clean. */
 export function createRealtimeMetrics(service: ServiceMetrics): RealtimeMetrics {
@@ -73,7 +73,7 @@ export function createRealtimeMetrics(service: ServiceMetrics): RealtimeMetrics 
     }),
     handshakes: new Counter({
       name: 'realtime_handshakes_total',
-      help: 'Socket handshakes by outcome: signed-in user, anonymous, or refused on error',
+      help: 'Socket handshakes by outcome: signed-in user, anonymous, refused on error, or refused at a socket cap',
       labelNames: ['result'] as const,
       registers,
     }),

@@ -2,7 +2,7 @@ import { type Database, databaseOptionsFrom, openDatabase, sharedDatabase } from
 import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RealtimeConfig } from '../config';
+import { type RealtimeConfig, socketCapsFrom } from '../config';
 import { type RealtimeServer, createRealtimeServer } from './create-server';
 
 export interface RunningRealtime {
@@ -28,6 +28,7 @@ export async function startRealtime(
     redis: config.REDIS_URL ? { url: config.REDIS_URL, channel: config.REDIS_CHANNEL } : undefined,
     corsOrigins: config.REALTIME_CORS_ORIGINS,
     heartbeat: { intervalMs: config.REALTIME_PING_INTERVAL_MS, timeoutMs: config.REALTIME_PING_TIMEOUT_MS },
+    socketCaps: socketCapsFrom(config),
   });
   const port = await listen(server.httpServer, config.REALTIME_PORT, config.REALTIME_HOST);
   const internalPort = await listen(

@@ -5,6 +5,8 @@ import { io as connect } from 'socket.io-client';
 import { type LiveStatus, type LiveTimeline, createLiveTimeline } from '../client/live-timeline';
 import type { LiveMessage, LiveScope } from '../contract';
 import { type RealtimeServer, createRealtimeServer } from '../server/create-server';
+import type { SocketCaps } from '../server/socket-caps';
+import type { Liveness } from '../server/socket-count-redis';
 
 /** Test support: real servers on random ports of 127.0.0.1 and real socket.io clients. */
 
@@ -27,6 +29,8 @@ export async function startTestServer(
     sessionSweepMs?: number;
     /** Tests that read the server's log lines pass their own. */
     logger?: Logger;
+    socketCaps?: SocketCaps;
+    socketCountLiveness?: Liveness;
   } = {},
 ): Promise<TestServer> {
   const server = await createRealtimeServer({
@@ -35,6 +39,8 @@ export async function startTestServer(
     metrics: createServiceMetrics('realtime'),
     redis: options.redis,
     sessionSweepMs: options.sessionSweepMs,
+    socketCaps: options.socketCaps,
+    socketCountLiveness: options.socketCountLiveness,
   });
   await new Promise<void>((resolve) => server.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   await new Promise<void>((resolve) => server.internalServer.listen(0, '127.0.0.1', resolve));
