@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,9 +50,9 @@ describe.skipIf(!existsSync(COMPOSE))('docker-compose.yml', () => {
   });
 
   it('refuses to start without its secrets rather than using defaults', async () => {
-    await expect(compose(['config', '-q'], {})).rejects.toThrow(
-      /set (PATRONI|MINITWIT)_\w+_PASSWORD|set PGBACKREST_TLS_DIR/,
-    );
+    await expect(compose(['config', '-q'], {})).rejects.toThrow(/set MINITWIT_SECRETS_DIR|set PGBACKREST_TLS_DIR/);
+    const { MINITWIT_SECRETS_DIR: __, ...withoutSecrets } = SECRETS;
+    await expect(compose(['config', '-q'], withoutSecrets)).rejects.toThrow(/set MINITWIT_SECRETS_DIR/);
     const { PGBACKREST_TLS_DIR: _, ...withoutTls } = SECRETS;
     await expect(compose(['config', '-q'], withoutTls)).rejects.toThrow(/set PGBACKREST_TLS_DIR/);
   });
@@ -117,12 +117,21 @@ describe.skipIf(!existsSync(COMPOSE))('docker-stack.yml', () => {
 
 interface Service {
   command?: string[];
+  entrypoint?: string[];
+  user?: string;
+  read_only?: boolean;
+  tmpfs?: string[];
   environment?: Record<string, string>;
   secrets?: ({ source: string } | string)[];
   volumes?: (string | { source: string; target: string })[];
   configs?: { source: string; target: string }[];
   healthcheck?: { test: string[] };
   deploy?: { endpoint_mode?: string; placement?: { constraints?: string[] } };
+}
+interface Rendered {
+  services: Record<string, Service>;
+  networks?: Record<string, { driver?: string; driver_opts?: Record<string, string> }>;
+  secrets?: Record<string, { file?: string; external?: boolean; name?: string }>;
 }
 /** A file as compose resolves it (anchors merged, variables set). */
 async function resolved(file: string, env: Record<string, string>): Promise<Record<string, Service>> {
@@ -170,7 +179,7 @@ describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-co
     }
   });
 
-  it('gives every node the same Patroni and pgBackRest settings but its name (compose: values; Swarm: secret files)', async () => {
+  it('gives every node the same Patroni and pgBackRest settings but its name (passwords as secret files)', async () => {
     const [composed, stack] = await Promise.all([
       resolved('docker-compose.yml', SECRETS),
       resolved('docker-stack.yml', STACK_ENV),
@@ -228,6 +237,147 @@ describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-co
       configs: Record<string, { file: string }>;
     };
     expect(raw.configs.haproxy_cfg?.file).toBe('./infra/postgres-ha/haproxy.cfg');
+  });
+});
+
+const OVERLAY = 'monitoring/compose.observability.yml';
+/** Files as compose resolves them together (anchors merged, variables set), networks and secrets too. */
+async function rendered(files: readonly string[], env: Record<string, string>): Promise<Rendered> {
+  const { stdout } = await run(COMPOSE, [...files.flatMap((file) => ['-f', join(root, file)]), 'config'], {
+    env: { PATH: process.env.PATH, ...env },
+  });
+  return parse(stdout) as Rendered;
+}
+/** The secrets a service mounts, by name. */
+const mountedSecrets = (service: Service) => (service.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+const REDIS_SERVER = '/usr/bin/redis-server';
+const REDIS_CLI = '/usr/bin/redis-cli';
+
+describe.skipIf(!existsSync(COMPOSE))('the deployment’s defences in docker-compose.yml and docker-stack.yml', () => {
+  const both = [
+    ['docker-compose.yml + observability overlay', ['docker-compose.yml', OVERLAY], SECRETS],
+    ['docker-stack.yml', ['docker-stack.yml'], STACK_ENV],
+  ] as const;
+
+  // Whoever can publish on the adapter's channel can show any message, or end any session,
+  // on every open page: Redis takes no client without the password (issue 19).
+  it('runs Redis only with a password from a secret, and gives every client that password as a file', async () => {
+    const entrypoint = await readFile(join(root, 'infra/docker/entrypoint.sh'), 'utf8');
+    expect(entrypoint).toMatch(/REDIS_PASSWORD_FILE/);
+    for (const [label, files, env] of both) {
+      const { services, secrets } = await rendered(files, env);
+      const redis = services.redis!;
+      const script = [...(redis.entrypoint ?? []), ...(redis.command ?? [])].join(' ');
+      expect(mountedSecrets(redis), label).toContain('redis_password');
+      expect(secrets?.redis_password, label).toBeDefined();
+      // On its standard input: a password on the command line shows in `ps` and `docker inspect`.
+      expect(script, label).toMatch(
+        /redis-server - [^\n]*<<EOF\s+requirepass \$\$?\(cat \/run\/secrets\/redis_password\)/,
+      );
+      expect(script, label).not.toMatch(/protected-mode/);
+      expect(redis.user, label).toBe('redis');
+      expect(redis.healthcheck?.test.join(' '), label).toMatch(
+        /REDISCLI_AUTH="\$\$?\(cat \/run\/secrets\/redis_password\)" redis-cli ping \| grep -q PONG/,
+      );
+      for (const name of ['web', 'api', 'realtime']) {
+        const service = services[name]!;
+        expect(service.environment?.REDIS_URL, `${label} ${name}`).toBe('redis://redis:6379');
+        expect(service.environment?.REDIS_PASSWORD_FILE, `${label} ${name}`).toBe('/run/secrets/redis_password');
+        expect(mountedSecrets(service), `${label} ${name}`).toContain('redis_password');
+      }
+      const exporter = services['redis-exporter'];
+      if (exporter) {
+        expect(exporter.environment?.REDIS_PASSWORD_FILE).toBe('/run/secrets/redis_exporter_passwords');
+        expect(mountedSecrets(exporter)).toContain('redis_exporter_passwords');
+      }
+    }
+  });
+
+  it.skipIf(!existsSync(REDIS_SERVER) || !existsSync(REDIS_CLI))(
+    'the compose file’s Redis command, run, refuses a client without the password',
+    async () => {
+      const { services } = await rendered(['docker-compose.yml'], SECRETS);
+      const dir = await mkdtemp(join(tmpdir(), 'minitwit-redis-'));
+      const port = String(20000 + Math.floor(Math.random() * 20000));
+      await writeFile(join(dir, 'redis_password'), 'testonly-redis\n');
+      // The service's own script, with this test's secret file and port.
+      const script = services
+        .redis!.command!.join(' ')
+        .replaceAll('$$', '$')
+        .replaceAll('/run/secrets/redis_password', join(dir, 'redis_password'))
+        .replace('redis-server -', `redis-server - --port ${port} --bind 127.0.0.1 --dir ${dir}`);
+      const server = spawn('sh', ['-c', script], { stdio: 'ignore' });
+      const cli = (args: string[], auth?: string) =>
+        run(REDIS_CLI, ['-p', port, ...args], {
+          env: { PATH: process.env.PATH, ...(auth ? { REDISCLI_AUTH: auth } : {}) },
+        }).then(({ stdout }) => stdout.trim());
+      try {
+        for (let i = 0; i < 50 && !(await cli(['ping'], 'testonly-redis').catch(() => '')).includes('PONG'); i++)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await cli(['ping'], 'testonly-redis')).toBe('PONG');
+        expect(await cli(['ping'])).toMatch(/NOAUTH/);
+        expect(await cli(['publish', 'socket.io#/#', 'forged'])).toMatch(/NOAUTH/);
+        // A wrong password: AUTH fails (on stderr), and the command is refused.
+        expect(await cli(['ping'], 'wrong')).toMatch(/NOAUTH/);
+      } finally {
+        server.kill('SIGTERM');
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  // `docker inspect` (and anyone who may run it) shows a container's environment: secrets are
+  // files under /run/secrets, and a variable only names the file.
+  it('puts no secret in an environment value: passwords and credentials come as *_FILE, each a mounted secret', async () => {
+    for (const [label, files, env] of both) {
+      const { services } = await rendered(files, env);
+      for (const [name, service] of Object.entries(services))
+        for (const [key, value] of Object.entries(service.environment ?? {})) {
+          const where = `${label}: ${name} ${key}`;
+          if (!/_FILE$/.test(key)) expect(key, where).not.toMatch(/PASSWORD|PASS$|CREDENTIALS|SECRET|TOKEN/);
+          // No connection URL with a password in it (postgres://user:password@…).
+          expect(String(value), where).not.toMatch(/:\/\/[^/@\s]*:[^/@\s]+@/);
+          if (String(value).startsWith('/run/secrets/'))
+            expect(mountedSecrets(service), where).toContain(String(value).replace('/run/secrets/', ''));
+        }
+    }
+    // Nor does a secret get interpolated anywhere else in the files (the directory of the files may).
+    for (const file of ['docker-compose.yml', 'docker-stack.yml', OVERLAY])
+      expect(await readFile(join(root, file), 'utf8'), file).not.toMatch(
+        /\$\{(?!MINITWIT_SECRETS_DIR\b)\w*(PASSWORD|CREDENTIALS|SECRET)\w*/,
+      );
+  });
+
+  it('runs web, api, realtime and migrate on a read-only root filesystem, from code root owns', async () => {
+    for (const [label, files, env] of both) {
+      const { services } = await rendered(files, env);
+      for (const name of ['web', 'api', 'realtime', 'migrate']) {
+        const service = services[name]!;
+        expect(service.read_only, `${label} ${name}`).toBe(true);
+        // /tmp stays writable (in memory) for whatever a library puts there.
+        expect([...(service.tmpfs ?? []), ...(service.volumes ?? []).map((v) => JSON.stringify(v))].join(' ')).toMatch(
+          /\/tmp\b/,
+        );
+      }
+    }
+    const dockerfile = (await readFile(join(root, 'infra/docker/Dockerfile'), 'utf8')).replace(/^#.*$/gm, '');
+    const final = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(final).toMatch(/^COPY --from=build \/app \/app$/m);
+    expect(final).not.toMatch(/--chown/);
+    // Only the embedded database's directory is the node user's.
+    expect([...final.matchAll(/chown\s+\S+\s+(\S+)/g)].map(([, path]) => path)).toEqual(['/app/.data']);
+    expect(final).toMatch(/^USER node$/m);
+  });
+
+  it('encrypts every overlay network of the stack (its nodes are separate hosts)', async () => {
+    const raw = parse(await readFile(join(root, 'docker-stack.yml'), 'utf8')) as Rendered;
+    const overlays = Object.entries(raw.networks ?? {}).filter(([, network]) => network.driver === 'overlay');
+    expect(overlays.length).toBeGreaterThan(0);
+    for (const [name, network] of overlays) expect(network.driver_opts?.encrypted, name).toBe('true');
+    // Every service is on one of them (none on an unencrypted default network).
+    const stack = await rendered(['docker-stack.yml'], STACK_ENV);
+    for (const [name, service] of Object.entries(stack.services))
+      expect((service as { networks?: unknown }).networks, name).toBeDefined();
   });
 });
 

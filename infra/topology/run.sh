@@ -80,6 +80,22 @@ infra/postgres-ha/backup-certs.sh "$PGBACKREST_TLS_DIR" pg-1 pg-2 pgbackrest
 export SIMULATOR_CREDENTIALS='simulator:super_safe!'
 GRAFANA_ADMIN_PASSWORD=$(test_secret)
 export GRAFANA_ADMIN_PASSWORD
+REDIS_PASSWORD=$(test_secret)
+# Every secret as a file, named as the Swarm secret (docker-compose.yml mounts them from here).
+export MINITWIT_SECRETS_DIR="$work/secrets"
+mkdir -m 700 "$MINITWIT_SECRETS_DIR"
+secret_file() { printf '%s' "$2" >"$MINITWIT_SECRETS_DIR/$1" && chmod 444 "$MINITWIT_SECRETS_DIR/$1"; }
+secret_file minitwit_app_password "$MINITWIT_APP_PASSWORD"
+secret_file minitwit_owner_password "$MINITWIT_OWNER_PASSWORD"
+secret_file minitwit_monitor_password "$MINITWIT_MONITOR_PASSWORD"
+secret_file minitwit_patroni_superuser_password "$PATRONI_SUPERUSER_PASSWORD"
+secret_file minitwit_patroni_replication_password "$PATRONI_REPLICATION_PASSWORD"
+secret_file minitwit_patroni_rewind_password "$PATRONI_REWIND_PASSWORD"
+secret_file minitwit_patroni_restapi_password "$PATRONI_RESTAPI_PASSWORD"
+secret_file minitwit_redis_password "$REDIS_PASSWORD"
+secret_file minitwit_redis_exporter_passwords "{\"redis://redis:6379\":\"$REDIS_PASSWORD\"}"
+secret_file minitwit_simulator_credentials "$SIMULATOR_CREDENTIALS"
+secret_file minitwit_grafana_admin_password "$GRAFANA_ADMIN_PASSWORD"
 export PROXY_HTTP_PORT=${PROXY_HTTP_PORT:-18080} PROXY_API_PORT=${PROXY_API_PORT:-15001}
 export PROMETHEUS_PORT=${PROMETHEUS_PORT:-19090} GRAFANA_PORT=${GRAFANA_PORT:-13001}
 export PUBLIC_ORIGIN="http://127.0.0.1:$PROXY_HTTP_PORT"
@@ -357,6 +373,88 @@ db_rejoins() {
   figure "$1: the old primary $killed_primary back as synchronous standby $((SECONDS - start)) s after its start"
 }
 
+# --- the deployment's own defences (issue 19, finding 10), under either platform.
+# redis_refuses_strangers <network>: a container on the services' network without the
+# password can neither ping Redis nor publish on the adapter's channel; with it, it can,
+# and the services' own clients are there (they authenticated with the secret's password).
+redis_refuses_strangers() {
+  local out
+  out=$("$DOCKER" run --rm --network "$1" --entrypoint redis-cli "$REDIS_IMAGE" -h redis publish 'socket.io#/#' forged 2>&1)
+  echo "publish without the password: $out"
+  [[ $out == *NOAUTH* ]] || return 1
+  out=$("$DOCKER" run --rm --network "$1" --entrypoint redis-cli "$REDIS_IMAGE" -h redis --user default --pass wrong ping 2>&1)
+  echo "ping with a wrong password: $out"
+  [[ $out == *WRONGPASS* ]] || return 1
+  # shellcheck disable=SC2016 # expanded in the container
+  out=$("$DOCKER" run --rm --network "$1" -v "$MINITWIT_SECRETS_DIR/minitwit_redis_password:/run/secrets/redis_password:ro" \
+    --entrypoint sh "$REDIS_IMAGE" -c 'REDISCLI_AUTH=$(cat /run/secrets/redis_password) redis-cli -h redis client list' 2>&1)
+  echo "clients with the password: $(grep -c 'cmd=' <<<"$out") ($(grep -oE 'cmd=[a-z|]+' <<<"$out" | sort | uniq -c | tr -s ' \n' ' '))"
+  grep -q 'cmd=psubscribe\|cmd=subscribe' <<<"$out"
+}
+# no_secret_in_inspect <label>: `docker inspect` of every container with the label (and
+# under Swarm `docker service inspect` of its services) shows no secret's value.
+no_secret_in_inspect() {
+  local ids file value bad=0
+  ids=$("$DOCKER" ps -aq --filter "label=$1")
+  [ -n "$ids" ] || { echo "no containers with $1"; return 1; }
+  xargs "$DOCKER" inspect <<<"$ids" >"$work/inspect.json" || return 1
+  if [ -n "${2:-}" ]; then "$DOCKER" stack services -q "$2" | xargs "$DOCKER" service inspect >>"$work/inspect.json" || return 1; fi
+  for file in "$MINITWIT_SECRETS_DIR"/*; do
+    value=$(cat "$file")
+    if grep -qF -- "$value" "$work/inspect.json"; then echo "shown: $(basename "$file")"; bad=1; fi
+  done
+  echo "$(wc -w <<<"$ids") containers inspected for $(find "$MINITWIT_SECRETS_DIR" -type f | wc -l) secrets"
+  return $bad
+}
+# code_read_only <label key> <service name prefix>: in every web, api and realtime container,
+# the process's user (node) owns none of the code and can write neither it nor anything
+# beside it; and, without compose's read-only root filesystem, the image alone forbids it too.
+code_read_only() {
+  local s id n=0 out
+  for s in web api realtime; do
+    for id in $("$DOCKER" ps -q --filter "label=$1=$2$s"); do
+      n=$((n + 1))
+      # shellcheck disable=SC2016 # expanded in the container
+      out=$("$DOCKER" exec "$id" sh -c 'echo "$(id -un) $(stat -c %U /app/web/dist/serve.js /app/infra/docker/entrypoint.sh | sort -u | tr "\n" " ")"
+        for f in /app/web/dist/serve.js /app/api/dist/main.js /app/node_modules/express/index.js /app/new.js /app/.data/x; do
+          if (: >>"$f") 2>/dev/null; then echo "WROTE $f"; fi
+        done' 2>&1)
+      echo "$s ${id:0:12}: $out"
+      [[ $out == "node root " ]] || return 1
+    done
+  done
+  [ $n -ge 3 ] || return 1
+  # The image by itself (no read-only filesystem): still only /app/.data is writable.
+  # shellcheck disable=SC2016
+  out=$("$DOCKER" run --rm --entrypoint sh "$MINITWIT_IMAGE" -c '
+    for f in /app/web/dist/serve.js /app/package.json /app/new.js /app/.data/x; do
+      if (: >>"$f") 2>/dev/null; then echo "writable $f"; fi
+    done' 2>&1)
+  echo "the image alone: $out"
+  [ "$out" = "writable /app/.data/x" ]
+}
+# socket_proxy_reads_only <overlay command…>: the log shipper's socket proxy (from the
+# observability overlay) started alone; through its socket, asked from this host, reads that
+# Alloy needs answer and every write is refused (infra/topology/socket-proxy.ts).
+socket_proxy_reads_only() {
+  local volume socket target
+  "$@" up -d --no-deps docker-socket-proxy || return 1
+  volume=$("$DOCKER" volume ls -q | grep -E "^${project}_docker-proxy-socket\$") || return 1
+  socket="$("$DOCKER" volume inspect -f '{{.Mountpoint}}' "$volume")/docker.sock"
+  until_ok 30 test -S "$socket" || { echo "no socket at $socket"; return 1; }
+  target=$("${compose[@]}" ps -q redis)
+  tsx infra/topology/socket-proxy.ts "$socket" "$target"
+}
+# redis_exporter_up <overlay command…>: the Redis exporter, with its password file, reports redis_up 1.
+redis_exporter_up() {
+  "$@" up -d --no-deps redis-exporter || return 1
+  # shellcheck disable=SC2016 # JavaScript
+  until_ok 30 "$DOCKER" run --rm --network "${project}_default" --entrypoint node "$MINITWIT_IMAGE" -e '
+    fetch("http://redis-exporter:9121/metrics").then((r) => r.text()).then((t) => process.exit(/^redis_up 1$/m.test(t) ? 0 : 1), () => process.exit(1))' ||
+    { "$DOCKER" logs --tail 5 "$("$@" ps -q redis-exporter)"; return 1; }
+  echo "redis_up 1"
+}
+
 # --- 2. docker-compose
 if [[ " $phases " == *" compose "* ]]; then
   phase_start=$SECONDS
@@ -394,6 +492,17 @@ if [[ " $phases " == *" compose "* ]]; then
   cproxy="$cp,com.docker.compose.service=proxy"
   migrated() { [ "$("$DOCKER" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$("${compose[@]}" ps -q migrate)")" = "exited 0" ]; }
   check "compose: the migrate job (minitwit_owner) ran and exited 0" until_ok 60 migrated
+  check "compose: Redis refuses a client without its password; the services' clients authenticated" \
+    redis_refuses_strangers "${project}_default"
+  check "compose: docker inspect of every container shows no secret" \
+    no_secret_in_inspect "com.docker.compose.project=$project"
+  check "compose: web, api and realtime cannot write their own code (root's files, read-only filesystem)" \
+    code_read_only com.docker.compose.service ""
+  overlay=("${compose[@]}" -f monitoring/compose.observability.yml)
+  check "compose: the log shipper's socket proxy serves container lists and logs, refuses writes" \
+    socket_proxy_reads_only "${overlay[@]}"
+  check "compose: the Redis exporter reads Redis with its password file" redis_exporter_up "${overlay[@]}"
+  "${overlay[@]}" rm -sf docker-socket-proxy redis-exporter >/dev/null 2>&1
   [ -n "${TOPOLOGY_ONLY_PROXY_CHECKS:-}" ] ||
     through_proxy "$cp,com.docker.compose.service=realtime" "$cproxy" compose "$cp,com.docker.compose.service=web"
   check "compose: web, api and realtime are connected to the database as minitwit_app only" only_app_role
@@ -445,6 +554,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   secret_from_env minitwit_patroni_replication_password PATRONI_REPLICATION_PASSWORD
   secret_from_env minitwit_patroni_rewind_password PATRONI_REWIND_PASSWORD
   secret_from_env minitwit_patroni_restapi_password PATRONI_RESTAPI_PASSWORD
+  secret_from_env minitwit_redis_password REDIS_PASSWORD
   "$DOCKER" secret create minitwit_pgbackrest_ca "$PGBACKREST_TLS_DIR/ca.crt" >/dev/null
   "$DOCKER" secret create minitwit_pgbackrest_cert "$PGBACKREST_TLS_DIR/host.crt" >/dev/null
   "$DOCKER" secret create minitwit_pgbackrest_key "$PGBACKREST_TLS_DIR/host.key" >/dev/null
@@ -481,6 +591,19 @@ if [[ " $phases " == *" swarm "* ]]; then
     return $bad
   }
   check "swarm: only the proxy publishes ports (Prometheus and Grafana stay private)" published
+  encrypted() {
+    local v
+    v=$("$DOCKER" network inspect -f '{{index .Options "encrypted"}}' "${stack}_internal")
+    echo "${stack}_internal: encrypted=$v"
+    [ "$v" = true ]
+  }
+  check "swarm: the overlay network is encrypted" encrypted
+  check "swarm: Redis refuses a client without its password; the services' clients authenticated" \
+    redis_refuses_strangers "${stack}_internal"
+  check "swarm: docker inspect of every container and service shows no secret" \
+    no_secret_in_inspect "com.docker.stack.namespace=$stack" "$stack"
+  check "swarm: web, api and realtime cannot write their own code (root's files, read-only filesystem)" \
+    code_read_only com.docker.swarm.service.name "${stack}_"
   sproxy="com.docker.swarm.service.name=$(svc proxy)"
   through_proxy "com.docker.swarm.service.name=$(svc realtime)" "$sproxy" swarm "com.docker.swarm.service.name=$(svc web)"
   check "swarm: web, api and realtime are connected to the database as minitwit_app only" only_app_role

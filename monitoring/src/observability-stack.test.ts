@@ -18,7 +18,7 @@ const root = new URL('../../', import.meta.url).pathname;
 const COMPOSE = '/usr/bin/docker-compose';
 const OVERLAY = 'monitoring/compose.observability.yml';
 const SECRETS = COMPOSE_TEST_SECRETS;
-const NEW_SERVICES = ['alloy', 'loki', 'node-exporter', 'postgres-exporter', 'redis-exporter'];
+const NEW_SERVICES = ['alloy', 'docker-socket-proxy', 'loki', 'node-exporter', 'postgres-exporter', 'redis-exporter'];
 
 if (!existsSync(COMPOSE))
   console.warn('SKIPPED: observability overlay with docker-compose — docker-compose not installed');
@@ -30,6 +30,8 @@ interface Service {
   depends_on?: unknown;
   ports?: unknown[];
   volumes?: string[];
+  network_mode?: string;
+  read_only?: boolean;
   deploy?: { mode?: string };
 }
 const read = async (path: string) => readFile(join(root, path), 'utf8');
@@ -75,9 +77,10 @@ describe('the observability overlay for docker stack deploy (structure)', () => 
         if (source.startsWith('./')) expect(existsSync(join(root, source)), `${name}: ${source}`).toBe(true);
       }
     }
-    // One node exporter and one log shipper per Docker host.
+    // One node exporter and one log shipper per Docker host, each shipper beside its host's socket proxy.
     expect(services['node-exporter']?.deploy?.mode).toBe('global');
     expect(services.alloy?.deploy?.mode).toBe('global');
+    expect(services['docker-socket-proxy']?.deploy?.mode).toBe('global');
   });
 });
 
@@ -129,8 +132,21 @@ describe('Loki, Alloy and Grafana configuration (structure; neither runs here)',
     expect(code).toMatch(/target_label\s*=\s*"service"/);
     expect(code).toMatch(/values\s*=\s*\{\s*level\s*=\s*""\s*\}/);
     expect(code).toContain('http://loki:3100/loki/api/v1/push');
+    // Through the socket proxy's allow-list only (monitoring/docker-socket-proxy/nginx.conf): the
+    // engine's own socket is root on the host, and only the proxy mounts it.
+    expect([...code.matchAll(/host\s*=\s*"([^"]+)"/g)].map(([, host]) => host)).toEqual([
+      'unix:///run/docker-proxy/docker.sock',
+      'unix:///run/docker-proxy/docker.sock',
+    ]);
     const { services } = await overlay();
-    expect(services.alloy?.volumes).toContain('/var/run/docker.sock:/var/run/docker.sock:ro');
+    expect(services.alloy?.volumes).toContain('docker-proxy-socket:/run/docker-proxy:ro');
+    const proxy = services['docker-socket-proxy']!;
+    expect(proxy.volumes).toContain('docker-proxy-socket:/run/docker-proxy');
+    expect(proxy.network_mode).toBe('none');
+    expect(proxy.read_only).toBe(true);
+    for (const [name, service] of Object.entries(services))
+      if (name !== 'docker-socket-proxy')
+        expect(JSON.stringify(service.volumes ?? []), name).not.toMatch(/docker\.sock:\/var\/run\/docker\.sock/);
   });
 
   it('Grafana: datasources point at services that exist, with the uids the dashboards use', async () => {
