@@ -28,6 +28,10 @@ const app = spawn(process.execPath, ['--conditions=compiled', '--enable-source-m
     WEB_PORT: webPort,
     API_HOST: '127.0.0.1',
     API_PORT: apiPort,
+    // Two of these may run side by side (serve-app --shared): operator ports are picked free.
+    WEB_INTERNAL_PORT: '0',
+    API_INTERNAL_PORT: '0',
+    REALTIME_INTERNAL_PORT: '0',
     ORIGIN: `http://127.0.0.1:${webPort}`,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',

@@ -136,12 +136,21 @@ async function oneRun(actions: readonly Action[], run: number): Promise<RunSumma
     add(
       '(a)',
       PORT.postgres,
-      startApi({ API_PORT: String(PORT.postgres), DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }, profileDir),
+      startApi(
+        { API_PORT: String(PORT.postgres), API_INTERNAL_PORT: '0', DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' },
+        profileDir,
+      ),
     );
     // The floor: bare node:http + pg, one durable statement per write, on the same database server.
     add('(floor)', PORT.floor, startBaseline('floor', [String(PORT.floor), url.toString()]));
     if (!flags['skip-embedded']) {
-      const env = { API_PORT: String(PORT.embedded), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' };
+      const env = {
+        API_PORT: String(PORT.embedded),
+        API_INTERNAL_PORT: '0',
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+      };
       add('(b)', PORT.embedded, startApi(env, profileDir));
     }
     const urls = targets.map((target) => `http://127.0.0.1:${target.port}`);

@@ -123,7 +123,12 @@ async function waitUntilUp(url: string): Promise<void> {
 
 async function startApiOn(databaseUrl: string): Promise<string> {
   const port = await freePort();
-  const child = startApi({ API_PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  const child = startApi({
+    API_PORT: String(port),
+    API_INTERNAL_PORT: '0',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+  });
   started(() => stopChild(child, 'SIGTERM', 10_000));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(url);

@@ -47,7 +47,7 @@ describe('the API process', () => {
     'finishes an in-flight request on SIGTERM, then exits cleanly; the data survives a restart',
     { timeout: 240_000 },
     async () => {
-      const env = { API_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '' };
+      const env = { API_PORT: '0', API_INTERNAL_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '' };
       const first = await startService(env);
       // The request is in flight for sure: its headers are in, its body still arrives after the signal.
       const body = JSON.stringify({ username: 'last one in', email: 'l@example.com', pwd: 'pw' });

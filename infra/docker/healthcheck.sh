@@ -1,6 +1,7 @@
 #!/bin/bash
 # The container healthcheck of web, api and realtime: GET /healthz on the
-# given port answers 200. Plain bash (/dev/tcp), not node: a check runs every
+# given port answers 200. That is the service's internal port (web 9310, api
+# 9311, realtime 9312): the public ports do not serve /healthz. Plain bash (/dev/tcp), not node: a check runs every
 # few seconds in every replica, and Docker does not kill a check that times
 # out, so a heavy one piles up on a loaded host. Usage: healthcheck.sh <port>
 exec 3<>"/dev/tcp/127.0.0.1/${1:?port}" || exit 1

@@ -91,13 +91,18 @@ async function databaseTierAlerts(): Promise<string[]> {
 }
 
 /** The web app as deployed (adapter-node's build), built first when this checkout has no build yet. */
-async function startWeb(databaseUrl: string, channel: string): Promise<{ url: string; process: RunningProcess }> {
+async function startWeb(
+  databaseUrl: string,
+  channel: string,
+): Promise<{ url: string; internalUrl: string; process: RunningProcess }> {
   if (!existsSync(join(root, 'web/build/index.js'))) {
     console.warn('building the web app for the monitoring test (npm run build -w web)');
     await run('npm', ['run', 'build', '-w', 'web'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const internalPort = await freePort();
+  const internalUrl = `http://127.0.0.1:${internalPort}`;
   const process = startProcess(
     globalThis.process.execPath,
     ['--import', 'tsx', 'web/build/index.js'],
@@ -107,13 +112,14 @@ async function startWeb(databaseUrl: string, channel: string): Promise<{ url: st
       REDIS_CHANNEL: channel,
       HOST: '127.0.0.1',
       PORT: String(port),
+      WEB_INTERNAL_PORT: String(internalPort),
       ORIGIN: url,
       LOG_LEVEL: 'warn',
     },
     root,
   );
-  await waitForHttp(`${url}/healthz`, process, 120_000);
-  return { url, process };
+  await waitForHttp(`${internalUrl}/healthz`, process, 120_000);
+  return { url, internalUrl, process };
 }
 
 /**
@@ -133,7 +139,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
   let api: RunningApi;
   const realtime: RealtimeServer[] = [];
   const realtimeTargets: string[] = [];
-  let web: { url: string; process: RunningProcess } | undefined;
+  let web: Awaited<ReturnType<typeof startWeb>> | undefined;
   let exporters: Exporters;
   let cluster: PgCluster | undefined;
   let releaseCluster: (() => Promise<void>) | undefined;
@@ -169,15 +175,17 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
         redis: { url: redisUrl!, channel },
       });
       await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+      // Prometheus scrapes the operator port, as deployed.
+      await new Promise<void>((resolve) => server.internalServer.listen(0, '127.0.0.1', resolve));
       realtime.push(server);
-      realtimeTargets.push(`127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`);
+      realtimeTargets.push(`127.0.0.1:${(server.internalServer.address() as AddressInfo).port}`);
     }
     web = await startWeb(database.url!, channel);
     exporters = await startExporters({ databaseUrl: database.url!, redisUrl: redisUrl! });
     const databaseTier = clusterMissing ? { patroni: [], pgbackrest: [] } : await startDatabaseTier();
     prometheus = await startPrometheus({
-      api: [new URL(api.url).host],
-      web: [new URL(web.url).host],
+      api: [new URL(api.internalUrl).host],
+      web: [new URL(web.internalUrl).host],
       realtime: realtimeTargets,
       ...Object.fromEntries(Object.entries(exporters.targets).map(([job, target]) => [job, [target]])),
       ...databaseTier,

@@ -1,13 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '@minitwit/monitoring/testing';
 import { originGuard } from '../../realtime/src/server/socket-guards';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxyUnderTest, nginxMissing, startProxy } from './testing/proxy-under-test';
 
 /**
  * The real proxy config (infra/nginx/nginx.conf) run by the real nginx in
@@ -15,14 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * checked without Docker: the topology tests (infra/topology/run.sh) then
  * check the same through the real deployment.
  */
-const NGINX = '/usr/sbin/nginx';
-const root = new URL('../..', import.meta.url).pathname;
+if (nginxMissing) console.warn('SKIPPED: proxy behaviour checks — nginx not installed');
 
-if (!existsSync(NGINX)) console.warn('SKIPPED: proxy behaviour checks — nginx not installed');
-
-describe.skipIf(!existsSync(NGINX))('the proxy in front of the realtime servers', () => {
-  let dir: string;
-  let nginx: ChildProcess;
+describe.skipIf(nginxMissing)('the proxy in front of the realtime servers', () => {
+  let proxy: ProxyUnderTest;
   let backend: Server;
   let proxyPort: number;
   const seen: IncomingMessage['headers'][] = [];
@@ -35,46 +26,13 @@ describe.skipIf(!existsSync(NGINX))('the proxy in front of the realtime servers'
       guard(request, (error, ok) => response.writeHead(ok ? 200 : 403).end(error ?? 'ok'));
     });
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-    const backendPort = (backend.address() as AddressInfo).port;
-    proxyPort = await freePort();
-    const apiPort = await freePort();
-    dir = await mkdtemp(join(tmpdir(), 'minitwit-proxy-'));
-    // An address needs no resolver (nor nginx >= 1.27.3's `resolve`): every backend is the stand-in.
-    await writeFile(
-      join(dir, 'backends.conf'),
-      ['web', 'api', 'realtime', 'realtime_again']
-        .map((name) => `upstream ${name}_replicas { server 127.0.0.1:${backendPort}; }\n`)
-        .join(''),
-    );
-    const config = (await readFile(join(root, 'infra/nginx/nginx.conf'), 'utf8'))
-      .replace('/etc/nginx/minitwit-backends.conf', join(dir, 'backends.conf'))
-      .replace('access_log /dev/stdout json;', 'access_log access.log json;')
-      .replace('error_log stderr warn;', '')
-      .replace('listen 80;', `listen 127.0.0.1:${proxyPort};`)
-      .replace('listen 5001;', `listen 127.0.0.1:${apiPort};`);
-    await writeFile(join(dir, 'nginx.conf'), config);
-    nginx = spawn(
-      NGINX,
-      ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; pid nginx.pid; error_log error.log;'],
-      { stdio: 'inherit' },
-    );
-    for (let attempt = 0; attempt < 50; attempt++) {
-      if (
-        await fetch(`http://127.0.0.1:${proxyPort}/`).then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('nginx did not start');
+    proxy = await startProxy((backend.address() as AddressInfo).port);
+    proxyPort = Number(new URL(proxy.webUrl).port);
   });
 
   afterAll(async () => {
-    nginx?.kill('SIGQUIT');
+    await proxy?.stop();
     await new Promise((resolve) => backend?.close(resolve));
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('passes the Host a browser used, port included, so a page on a non-default port may open a socket', async () => {

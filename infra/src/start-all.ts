@@ -22,7 +22,9 @@ import { loadWebHandler } from './web-handler';
 
 /**
  * `npm start`: the whole of MiniTwit in one process — web app and its live
- * timelines on one origin (127.0.0.1:3000), simulator API on 127.0.0.1:5001 —
+ * timelines on one origin (127.0.0.1:3000), simulator API on 127.0.0.1:5001,
+ * each part's `/healthz` and `/metrics` on its own internal port (web 9310,
+ * api 9311, realtime 9312: WEB_/API_/REALTIME_INTERNAL_PORT) —
  * on the embedded defaults (PGlite under DATA_DIR, in-process fan-out), or on
  * PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set. One database
  * instance serves every part.
@@ -57,6 +59,13 @@ await new Promise<void>((resolve, reject) => {
   web.listen(launcher.WEB_PORT, launcher.WEB_HOST, () => resolve());
 });
 const webPort = (web.address() as AddressInfo).port;
+// The live timelines share the web app's public server; their health and metrics have a port of their own.
+await new Promise<void>((resolve, reject) => {
+  realtime.internalServer.once('error', reject);
+  realtime.internalServer.listen(realtimeEnv.REALTIME_INTERNAL_PORT, realtimeEnv.REALTIME_INTERNAL_HOST, () =>
+    resolve(),
+  );
+});
 
 const redis = live.redis;
 const api = await listenApi(
@@ -67,14 +76,18 @@ const api = await listenApi(
     metrics: createServiceMetrics('api'),
     simulatorCredentials: apiEnv.SIMULATOR_CREDENTIALS,
     healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
+    countsMaxAgeMs: apiEnv.API_COUNTS_MAX_AGE_SECONDS * 1_000,
   },
   apiEnv.API_HOST,
   apiEnv.API_PORT,
+  { host: apiEnv.API_INTERNAL_HOST, port: apiEnv.API_INTERNAL_PORT },
 );
 
 logger.info('minitwit started', {
   web: `http://${launcher.WEB_HOST}:${webPort}`,
   api: api.url,
+  apiInternal: api.internalUrl,
+  realtimeInternal: `http://${realtimeEnv.REALTIME_INTERNAL_HOST}:${(realtime.internalServer.address() as AddressInfo).port}`,
   database: db.embedded ? `embedded (${apiEnv.DATA_DIR})` : 'postgres',
   fanout: redis ? 'redis' : 'in-process',
 });

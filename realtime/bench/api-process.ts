@@ -22,6 +22,7 @@ export async function startApi(databaseUrl: string, redisUrl: string, channel: s
       REDIS_CHANNEL: channel,
       API_HOST: '127.0.0.1',
       API_PORT: String(port),
+      API_INTERNAL_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -46,6 +46,7 @@ function startServer(databaseUrl: string, redis: { url: string; channel: string 
       REDIS_URL: redis?.url ?? '',
       REDIS_CHANNEL: redis?.channel ?? 'socket.io',
       REALTIME_PORT: '0',
+      REALTIME_INTERNAL_PORT: '0',
       REALTIME_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       // Thousands of sockets from this one machine: the per-address (and per-session) caps would refuse them.

@@ -45,6 +45,7 @@ async function measure(intervalMs: number): Promise<{ server: number; clients: n
     DATABASE_URL: database.url!,
     DATABASE_POOL_SIZE: '4',
     REALTIME_PORT: '0',
+    REALTIME_INTERNAL_PORT: '0',
     REALTIME_HOST: '127.0.0.1',
     REALTIME_PING_INTERVAL_MS: String(intervalMs),
     REALTIME_PING_TIMEOUT_MS: String(Math.min(intervalMs, 20_000)),

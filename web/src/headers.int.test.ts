@@ -68,7 +68,7 @@ describe.skipIf(Boolean(missing))('security headers of the built web app', () =>
       403,
     ],
     ['a method no route takes', () => fetch(`${web.url}/public`, { method: 'DELETE' }), 405],
-    ['the health check', () => fetch(`${web.url}/healthz`), 200],
+    ['an operator path, refused on the public port', () => fetch(`${web.url}/metrics/__data.json`), 404],
   ];
 
   it.each(cases)('%s carries the security headers and no version', async (_what, request, status) => {

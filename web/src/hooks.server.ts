@@ -4,7 +4,9 @@ import { closeAuthLimits } from '$lib/server/auth-limits';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
-import { healthResponse, metricsResponse, observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
+import { closeInternalListener, startInternalListener } from '$lib/server/internal-listener';
+import { observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
+import { isOperatorPath } from '$lib/operator-paths';
 import { refuseCrossSiteForm } from '$lib/server/origin-check';
 import { closePublisher, publisher, startPublisher } from '$lib/server/publisher';
 import { SECURITY_HEADERS } from '$lib/security-headers';
@@ -21,6 +23,8 @@ export const init: ServerInit = async () => {
   // Likewise Redis, when REDIS_URL is set (without it this is the in-process publisher and cannot fail).
   await startPublisher();
   await trackDependencies();
+  // Health and metrics for the healthcheck and Prometheus, on a port the proxy never routes.
+  await startInternalListener();
   // adapter-node emits this after a graceful SIGTERM/SIGINT shutdown.
   process.once('sveltekit:shutdown', () => {
     closePublisher().catch((error: unknown) =>
@@ -29,6 +33,9 @@ export const init: ServerInit = async () => {
     closeAuthLimits().catch((error: unknown) =>
       logger.error('closing the rate-limit store failed', { stack: describe(error) }),
     );
+    closeInternalListener().catch((error: unknown) =>
+      logger.error('closing the operator endpoints failed', { stack: describe(error) }),
+    );
     closeOwnDatabase().catch((error: unknown) =>
       logger.error('closing the database failed', { stack: describe(error) }),
     );
@@ -36,9 +43,8 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-  // Operator endpoints, answered before sessions and pages (the proxy keeps them internal).
-  if (event.request.method === 'GET' && event.url.pathname === '/healthz') return healthResponse();
-  if (event.request.method === 'GET' && event.url.pathname === '/metrics') return metricsResponse();
+  // Health and metrics live on the internal port only: here no spelling of them is a page (issue 19).
+  if (isOperatorPath(event.url.pathname)) return new Response('Not found', { status: 404 });
   // SvelteKit's own check is off (svelte.config.js): this one logs why it refuses.
   const refused = refuseCrossSiteForm(event.request, event.url, logger);
   if (refused) return refused;

@@ -104,8 +104,8 @@ describe.skipIf(skip)('PostgreSQL stopped for 5 s under API, web and live load',
     page = openPage({ url: app.url, scope: { kind: 'public' }, startId: 0 });
     expect(await waitUntil(() => isLive(page), 30_000)).toBe(true);
 
-    const apiHealth = pollHealth(app.apiUrl!);
-    const webHealth = pollHealth(app.url);
+    const apiHealth = pollHealth(app.apiInternalUrl!);
+    const webHealth = pollHealth(app.internalUrl);
     let running = true;
     const apiLoad = concurrentWriters({
       count: 10,

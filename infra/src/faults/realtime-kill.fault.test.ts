@@ -25,7 +25,7 @@ const PAGE_HOSTS = 2;
 
 /** realtime_connected_sockets of one server, from its /metrics. */
 async function connectedSockets(service: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const text = await (await fetch(`${service.internalUrl}/metrics`)).text();
   const match = /^realtime_connected_sockets(?:\{[^}]*\})? (\d+)/m.exec(text);
   return match ? Number(match[1]) : Number.NaN;
 }

@@ -100,7 +100,7 @@ describe.skipIf(skip)('Redis SIGKILLed for 10 s under load with 50 live pages', 
     const poller = (async () => {
       while (polling) {
         const at = Date.now();
-        const answer = await send(api.url, { method: 'GET', path: '/healthz' }).catch(() => undefined);
+        const answer = await send(api.internalUrl, { method: 'GET', path: '/healthz' }).catch(() => undefined);
         polls.push({ at, status: answer?.status ?? 0, state: String((answer?.json as { status?: string })?.status) });
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -166,7 +166,10 @@ describe.skipIf(skip)('Redis SIGKILLed for 10 s under load with 50 live pages', 
     const duringOutage = polls.filter((poll) => poll.at >= killedAt && poll.at < restartedAt);
     const servers = await Promise.all(
       realtimes.map(async (service) => {
-        const healthy = await waitUntil(async () => (await fetch(`${service.url}/healthz`)).status === 200, 10_000);
+        const healthy = await waitUntil(
+          async () => (await fetch(`${service.internalUrl}/healthz`)).status === 200,
+          10_000,
+        );
         return healthy && service.lines.some((line) => line.message === 'redis connection restored');
       }),
     );
@@ -277,7 +280,7 @@ describe.skipIf(skip)('the API started while Redis is down', () => {
     expect(read.json).toEqual([
       expect.objectContaining({ content: 'written while Redis was away', user: 'early bird' }),
     ]);
-    const degraded = await send(api.url, { method: 'GET', path: '/healthz' });
+    const degraded = await send(api.internalUrl, { method: 'GET', path: '/healthz' });
     expect(degraded.status).toBe(200);
     expect(degraded.json).toMatchObject({ status: 'degraded', checks: { database: 'ok' } });
 
@@ -285,7 +288,8 @@ describe.skipIf(skip)('the API started while Redis is down', () => {
     expect(
       await waitUntil(
         async () =>
-          ((await send(api!.url, { method: 'GET', path: '/healthz' })).json as { status: string }).status === 'ok',
+          ((await send(api!.internalUrl, { method: 'GET', path: '/healthz' })).json as { status: string }).status ===
+          'ok',
         10_000,
       ),
     ).toBe(true);

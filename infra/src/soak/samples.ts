@@ -1,6 +1,6 @@
 /**
- * Resource samples of the soak's services, scraped from their own /metrics
- * (prom-client's process and Node.js defaults, and the realtime socket gauge),
+ * Resource samples of the soak's services, scraped from their own /metrics on
+ * their internal ports (prom-client's process and Node.js defaults, and the realtime socket gauge),
  * and the slopes that say whether anything grows.
  */
 export interface Sample {

@@ -78,7 +78,7 @@ try {
   const sampler = setInterval(() => {
     const t = (Date.now() - started) / 1000;
     for (const { name, process } of services) {
-      void scrape(process.url, t).then(
+      void scrape(process.internalUrl, t).then(
         (sample) => samples.get(name)!.push(sample),
         () => {},
       );
@@ -96,13 +96,13 @@ try {
   counts.socketsClosed += pages.length;
   const realtimes = services.filter(({ name }) => name.startsWith('realtime'));
   const gaugesAtZero = await waitUntil(async () => {
-    const now = await Promise.all(realtimes.map(({ process }) => scrape(process.url, 0)));
+    const now = await Promise.all(realtimes.map(({ process }) => scrape(process.internalUrl, 0)));
     return now.every((sample) => sample.sockets === 0);
   }, 15_000);
   // Let closes settle before the last fd count.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const final = new Map(
-    await Promise.all(services.map(async ({ name, process }) => [name, await scrape(process.url, 0)] as const)),
+    await Promise.all(services.map(async ({ name, process }) => [name, await scrape(process.internalUrl, 0)] as const)),
   );
   await db.close();
   await balancer.close();

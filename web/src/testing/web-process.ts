@@ -36,6 +36,8 @@ export function builtWebMissing(): string | undefined {
 
 export interface WebProcess {
   url: string;
+  /** The operator port's URL: `/healthz` and `/metrics`. */
+  internalUrl: string;
   child: ChildProcess;
   output: string[];
   stop(): Promise<void>;
@@ -45,10 +47,20 @@ export interface WebProcess {
 export async function startWebProcess(env: Record<string, string>): Promise<WebProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const internalPort = await freePort();
   const child = spawn(process.execPath, ['--conditions=compiled', '--enable-source-maps', entry], {
     cwd: webDir,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ORIGIN: url,
+      WEB_INTERNAL_HOST: '127.0.0.1',
+      WEB_INTERNAL_PORT: String(internalPort),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
   });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -63,6 +75,7 @@ export async function startWebProcess(env: Record<string, string>): Promise<WebP
   });
   return {
     url,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
     child,
     output,
     async stop() {

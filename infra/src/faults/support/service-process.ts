@@ -32,8 +32,13 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** The API's URL (api, all), the realtime server's (realtime) or the web app's (all). */
   url: string;
+  /** The operator port (`/healthz`, `/metrics`) of the service `url` names. */
+  internalUrl: string;
   /** The API's URL when `kind` is `all`. */
   apiUrl?: string;
+  /** The API's and the live timelines' operator ports when `kind` is `all`. */
+  apiInternalUrl?: string;
+  realtimeInternalUrl?: string;
   /** Every JSON log line so far (the last 5,000). */
   lines: Array<Record<string, unknown>>;
   exited: Promise<number | null>;
@@ -48,10 +53,20 @@ export async function startService(
   timeoutMs = 180_000,
 ): Promise<ServiceProcess> {
   const { file, ready } = ENTRY[kind];
+  // Known free ports rather than 0: adapter-node's web app logs its ports in no line a caller may rely on.
+  const internal = { web: await freePort(), api: await freePort(), realtime: await freePort() };
   // node --import tsx rather than the tsx binary: signals reach the service itself, not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'info', ...PORT_ZERO[kind], ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      ...PORT_ZERO[kind],
+      WEB_INTERNAL_PORT: String(internal.web),
+      API_INTERNAL_PORT: String(internal.api),
+      REALTIME_INTERNAL_PORT: String(internal.realtime),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];
@@ -93,10 +108,14 @@ export async function startService(
   const signal = (name: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
   };
+  const at = (port: number) => `http://127.0.0.1:${port}`;
   return {
     child,
     url,
+    internalUrl: at(internal[kind === 'all' ? 'web' : kind]),
     apiUrl: kind === 'all' ? String(started.api) : undefined,
+    apiInternalUrl: kind === 'all' ? at(internal.api) : undefined,
+    realtimeInternalUrl: kind === 'all' ? at(internal.realtime) : undefined,
     lines,
     exited,
     signal,

@@ -19,6 +19,14 @@ export const webEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).exten
     .default(24 * 14),
   /** Sign-ups allowed from one address per hour (lib/server/auth-limits.ts); tests that register many users raise it. */
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /**
+   * The operator port: `/healthz` and `/metrics` only (lib/server/internal-listener.ts),
+   * never routed by the proxy; the public port answers 404 for them.
+   * Loopback unless set: in Docker, 0.0.0.0 so Prometheus and the healthcheck
+   * reach it. Its own default, so the services of one host do not collide.
+   */
+  WEB_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  WEB_INTERNAL_PORT: z.coerce.number().int().min(0).max(65_535).default(9310),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   ORIGIN: z
     .url({ protocol: /^https?$/ })

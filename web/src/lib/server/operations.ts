@@ -1,4 +1,4 @@
-import { type HealthCheck, createServiceMetrics, runHealthChecks } from '@minitwit/monitoring';
+import { type HealthCheck, type HealthReport, createServiceMetrics, runHealthChecks } from '@minitwit/monitoring';
 import { pingRedis } from '@minitwit/realtime';
 import { database } from './database';
 import { logger } from './logger';
@@ -22,23 +22,15 @@ export function observeRequest(method: string, routeId: string | null, status: n
   webMetrics.httpDuration.observe(labels, seconds);
 }
 
-/** `GET /metrics`: for Prometheus; the proxy does not route it publicly. */
-export async function metricsResponse(): Promise<Response> {
-  return new Response(await webMetrics.registry.metrics(), {
-    headers: { 'Content-Type': webMetrics.registry.contentType },
-  });
-}
-
 /**
- * `GET /healthz`: 200 when the database answers, else 503. Redis (when
- * configured) is reported but optional: it only carries live updates, and a
- * write never waits for it, so a Redis outage must not take the web app out
- * of the proxy's rotation.
+ * The health report of the internal port's `/healthz`: 200 when the database
+ * answers, else 503. Redis (when configured) is reported but optional: it
+ * only carries live updates, and a write never waits for it, so a Redis
+ * outage must not take the web app out of the proxy's rotation.
  */
-export async function healthResponse(): Promise<Response> {
+export async function healthReport(): Promise<HealthReport> {
   const checks: Record<string, HealthCheck> = { database: async () => (await database()).ping() };
   const redis = await publisherRedis();
   if (redis) checks.redis = () => pingRedis(redis, 1_000);
-  const report = await runHealthChecks(checks, logger, { optional: ['redis'] });
-  return Response.json(report.body, { status: report.status });
+  return runHealthChecks(checks, logger, { optional: ['redis'] });
 }

@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@minitwit/monitoring/testing';
+
+export const NGINX = '/usr/sbin/nginx';
+export const nginxMissing = !existsSync(NGINX);
+const root = new URL('../../..', import.meta.url).pathname;
+
+export interface ProxyUnderTest {
+  /** The web port (80 when deployed): pages and /socket.io/. */
+  webUrl: string;
+  /** The simulator API's port (5001 when deployed). */
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real proxy config (infra/nginx/nginx.conf) run by the real nginx on
+ * this host, every upstream pointing at `backendPort` (an address needs no
+ * resolver, nor nginx >= 1.27.3's `resolve`). Only what cannot work here is
+ * replaced: the backends file, the log destinations and the listen ports.
+ */
+export async function startProxy(backendPort: number): Promise<ProxyUnderTest> {
+  const webPort = await freePort();
+  const apiPort = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'minitwit-proxy-'));
+  let nginx: ChildProcess | undefined;
+  const stop = async () => {
+    if (nginx && nginx.exitCode === null) {
+      const exited = new Promise((resolve) => nginx!.once('exit', resolve));
+      nginx.kill('SIGQUIT');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await writeFile(
+      join(dir, 'backends.conf'),
+      ['web', 'api', 'realtime', 'realtime_again']
+        .map((name) => `upstream ${name}_replicas { server 127.0.0.1:${backendPort}; }\n`)
+        .join(''),
+    );
+    const config = (await readFile(join(root, 'infra/nginx/nginx.conf'), 'utf8'))
+      .replace('/etc/nginx/minitwit-backends.conf', join(dir, 'backends.conf'))
+      .replace('access_log /dev/stdout json;', 'access_log access.log json;')
+      .replace('error_log stderr warn;', '')
+      .replace('listen 80;', `listen 127.0.0.1:${webPort};`)
+      .replace('listen 5001;', `listen 127.0.0.1:${apiPort};`);
+    await writeFile(join(dir, 'nginx.conf'), config);
+    nginx = spawn(
+      NGINX,
+      ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; pid nginx.pid; error_log error.log;'],
+      { stdio: 'inherit' },
+    );
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    for (let attempt = 0; ; attempt++) {
+      if (
+        await fetch(`${webUrl}/`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (attempt >= 50 || nginx.exitCode !== null) throw new Error('nginx did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { webUrl, apiUrl: `http://127.0.0.1:${apiPort}`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
+import { OPERATOR_PATH_SPELLINGS, getExactly, looksLikeOperatorAnswer } from '@minitwit/monitoring/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
+
+const missing = builtWebMissing();
+if (missing) console.warn(`SKIPPED: the web app's operator endpoints — ${missing}`);
+
+/**
+ * Issue 19, finding 1, as an attacker tries it against the production build:
+ * `/metrics` and `/healthz` in every spelling on the public port — among
+ * them `/metrics/__data.json`, which SvelteKit strips to `/metrics` before
+ * the hook sees it (that answered 200 with the metrics) and `/metrics/`,
+ * which SvelteKit would redirect.
+ */
+describe.skipIf(Boolean(missing))('the web app keeps its operator endpoints off the public port', () => {
+  let database: TestDatabase | undefined;
+  let dataDir: string | undefined;
+  let web: WebProcess;
+
+  beforeAll(async () => {
+    if (postgresUrl) database = await createTestDatabase('postgres');
+    else dataDir = await mkdtemp(join(tmpdir(), 'minitwit-operator-'));
+    web = await startWebProcess({ DATABASE_URL: database?.url ?? '', DATA_DIR: dataDir ?? '', REDIS_URL: '' });
+  });
+  afterAll(async () => {
+    await web?.stop();
+    await database?.dispose();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 404 on the public port for every spelling, signed out or with a cookie', async () => {
+    for (const path of OPERATOR_PATH_SPELLINGS) {
+      for (const headers of [{}, { Cookie: 'session=whatever', Accept: 'application/json' }] as Record<
+        string,
+        string
+      >[]) {
+        const answer = await getExactly(web.url, path, headers);
+        expect(answer.status, path).toBe(404);
+        expect(looksLikeOperatorAnswer(answer.body), path).toBe(false);
+      }
+    }
+  });
+
+  it('serves them on the internal port', async () => {
+    const health = await getExactly(web.internalUrl, '/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    const metrics = await getExactly(web.internalUrl, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('http_requests_total');
+  });
+});
