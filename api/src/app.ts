@@ -13,6 +13,8 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   // Every answer is computed fresh; hashing bodies for ETags is wasted work on the hot path.
   app.set('etag', false);
+  // The client's address (per-address limits) is the one the trusted proxy saw, never what the client claims.
+  if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
   // One spelling per route: `/Msgs` or `/latest/` are not routes. (Before issue 19, `/METRICS` and
   // `/metrics/` answered as `/metrics` while the proxy blocked only the exact path.) Routers made
   // with `Router()` keep their own defaults; this covers routes on the app itself.

@@ -28,6 +28,16 @@ export const apiEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).exten
     .string()
     .regex(/^[^:]+:.+$/, 'must look like user:password')
     .default('simulator:super_safe!'),
+  /**
+   * Registrations an address may make per hour without the simulator's
+   * credentials (each costs an argon2 hash); with them, never limited.
+   */
+  API_REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /**
+   * Proxies in front of the API that append the client's address to
+   * X-Forwarded-For (nginx: 1). 0 trusts no header: the peer is the client.
+   */
+  API_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: logLevelSchema,
 });
 

@@ -1,7 +1,8 @@
 import { databaseOptionsFrom, openDatabase } from '@minitwit/db';
 import { createLogger, createServiceMetrics, handleShutdown } from '@minitwit/monitoring';
-import { createPublisher, pingRedis } from '@minitwit/realtime';
+import { closeLimiterRedis, createLimit, createPublisher, openLimiterRedis, pingRedis } from '@minitwit/realtime';
 import { loadApiEnv } from './config';
+import { registrationRule } from './http/registration-limit';
 import { listenApi } from './server';
 
 /**
@@ -15,6 +16,13 @@ const live = await createPublisher({ redisUrl: env.REDIS_URL, channel: env.REDIS
 const redis = live.redis;
 const metrics = createServiceMetrics('api');
 if (redis) metrics.trackRedis('publisher', redis);
+// Its own connection, as the web app's limits have: counting never waits behind the publisher's queue.
+const limiterRedis = env.REDIS_URL ? openLimiterRedis(env.REDIS_URL, logger) : undefined;
+const registrationLimit = createLimit(registrationRule(env.API_REGISTRATIONS_PER_ADDRESS_PER_HOUR), {
+  sql: db.sql,
+  redis: limiterRedis,
+  namespace: env.REDIS_CHANNEL,
+});
 const api = await listenApi(
   {
     db,
@@ -22,6 +30,8 @@ const api = await listenApi(
     logger,
     metrics,
     simulatorCredentials: env.SIMULATOR_CREDENTIALS,
+    registrationLimit,
+    trustProxyHops: env.API_TRUST_PROXY_HOPS,
     healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
     countsMaxAgeMs: env.API_COUNTS_MAX_AGE_SECONDS * 1_000,
   },
@@ -35,4 +45,4 @@ logger.info('api listening', {
   database: db.embedded ? 'embedded' : 'postgres',
   redis: Boolean(redis),
 });
-handleShutdown(logger, [api.close, live.close, db.close]);
+handleShutdown(logger, [api.close, live.close, () => closeLimiterRedis(limiterRedis), db.close]);

@@ -4,10 +4,11 @@ import { API_URL } from '../base-url';
 /** The simulator's credentials (SPEC §3): `simulator:super_safe!`. */
 const SIMULATOR_AUTH = { Authorization: 'Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh' };
 
-/** Registers a user through the simulator API. */
+/** Registers a user through the simulator API, with its credentials as the simulator sends them (so never limited). */
 export async function apiRegister(request: APIRequestContext, username: string, api = API_URL) {
   const response = await request.post(`${api}/register`, {
     data: { username, email: `${username}@example.com`, pwd: 'api-password' },
+    headers: SIMULATOR_AUTH,
   });
   expect(response.status()).toBe(204);
 }

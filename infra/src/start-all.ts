@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { listenApi, loadApiEnv } from '@minitwit/api';
+import { databaseRegistrationLimit, listenApi, loadApiEnv } from '@minitwit/api';
 import { databaseOptionsFrom, openDatabase, provideDatabase } from '@minitwit/db';
 import {
   closeHttpServer,
@@ -75,6 +75,9 @@ const api = await listenApi(
     logger: logger.child({ service: 'api' }),
     metrics: createServiceMetrics('api'),
     simulatorCredentials: apiEnv.SIMULATOR_CREDENTIALS,
+    // One process: the database it shares with any other process on it is store enough.
+    registrationLimit: databaseRegistrationLimit(db, apiEnv.API_REGISTRATIONS_PER_ADDRESS_PER_HOUR),
+    trustProxyHops: apiEnv.API_TRUST_PROXY_HOPS,
     healthChecks: redis ? { redis: () => pingRedis(redis, 1_000) } : {},
     countsMaxAgeMs: apiEnv.API_COUNTS_MAX_AGE_SECONDS * 1_000,
   },

@@ -16,3 +16,13 @@ export {
   type RealtimeConfig,
 } from './config';
 export { pingRedis } from './redis';
+export {
+  type Limit,
+  type LimitRule,
+  type LimitStores,
+  type RememberedKeys,
+  createLimit,
+  createRemembered,
+  retryAfterSeconds,
+} from './limits/rate-limit';
+export { closeLimiterRedis, openLimiterRedis } from './limits/limiter-redis';

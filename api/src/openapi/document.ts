@@ -20,6 +20,10 @@ const forbidden = errorResponse('Missing or wrong simulator credentials');
 const badRequest = errorResponse('Malformed JSON, wrong types, missing fields or bad query parameters');
 const unknownUser = errorResponse('Unknown user');
 const tooLarge = errorResponse('The request body is larger than 16 KiB');
+const tooManyRegistrations = {
+  ...errorResponse('Too many registrations from this address without the simulator credentials; see Retry-After'),
+  headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+};
 
 const latestParam = {
   name: 'latest',
@@ -127,10 +131,12 @@ export const openApiDocument = {
     '/register': {
       post: {
         summary: 'Register a user',
+        description:
+          'Needs no credentials. Calls without the simulator credentials are limited per address (API_REGISTRATIONS_PER_ADDRESS_PER_HOUR); calls with them never are.',
         security: [],
         parameters: [latestParam],
         requestBody: jsonBody('Register'),
-        responses: { '204': noContent, '400': badRequest, '413': tooLarge },
+        responses: { '204': noContent, '400': badRequest, '413': tooLarge, '429': tooManyRegistrations },
       },
     },
     '/msgs': {

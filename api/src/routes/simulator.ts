@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps';
 import { ApiError } from '../http/api-error';
 import { jsonBody } from '../http/json-body';
 import { latestOf, readLatest } from '../http/latest';
+import { databaseRegistrationLimit, limitRegistrations } from '../http/registration-limit';
 import { requireSimulator } from '../http/simulator-auth';
 import { followBody, messageBody, parseBody, parseNo, registerBody } from '../http/validation';
 
@@ -21,11 +22,12 @@ function usernameParam(req: Request): string {
 }
 
 /** The routes of SPEC §3. Thin: validate, call the domain, present, publish after commit. */
-export function simulatorRoutes({ db, publisher, simulatorCredentials }: ApiDeps): Router {
+export function simulatorRoutes({ db, publisher, simulatorCredentials, registrationLimit }: ApiDeps): Router {
   const router = Router();
   // Any content type is parsed as JSON: the simulator's contract is JSON bodies.
   const json = jsonBody(16 * 1024);
   const auth = requireSimulator(simulatorCredentials);
+  const registrations = limitRegistrations(registrationLimit ?? databaseRegistrationLimit(db), simulatorCredentials);
 
   router.get('/latest', async (_req, res) => {
     res.json({ latest: await db.simulator.getLatest() });
@@ -34,7 +36,8 @@ export function simulatorRoutes({ db, publisher, simulatorCredentials }: ApiDeps
   // Every route below records `?latest=`; GET /latest above only reads it.
   router.use(readLatest);
 
-  router.post('/register', json, async (req, res) => {
+  // Counted before the body is read: a refused call costs neither the parse nor the hash.
+  router.post('/register', registrations, json, async (req, res) => {
     const body = parseBody(registerBody, req.body);
     await db.users.register(
       { username: body.username, email: body.email, password: body.pwd },

@@ -21,16 +21,21 @@ export const defaultAction = async (event: RequestEvent) => {
   // One count per user, whichever Unicode spelling of the name each guess uses.
   const account = `account:${canonicalUsername(username)}`;
   const address = `address:${clientAddress(event)}`;
+  const pair = `${account}|${address}`;
 
-  // A locked account or address is refused before the password is even checked.
+  // Every attempt is counted before the password is checked, each count one atomic step of the
+  // store: a burst of concurrent guesses cannot all pass a check that they have not yet counted in.
   const limits = await authLimits();
-  const [accountWait, addressWait] = await Promise.all([
-    limits.loginPerAccount.waitMs(account),
-    limits.loginPerAddress.waitMs(address),
+  // The account-wide allowance is for addresses the account never signed in from:
+  // spending it from elsewhere cannot lock the owner out of their own (docs/decisions.md).
+  const known = await limits.knownAddresses.has(pair);
+  const waits = await Promise.all([
+    limits.loginPerAccountAndAddress.count(pair),
+    limits.loginPerAddress.count(address),
+    known ? 0 : limits.loginPerAccount.count(account),
   ]);
-  if (accountWait > 0 || addressWait > 0) {
-    return tooManyAttempts(event, Math.max(accountWait, addressWait), { username });
-  }
+  const wait = Math.max(...waits);
+  if (wait > 0) return tooManyAttempts(event, wait, { username });
 
   const db = await database();
   let user;
@@ -38,11 +43,16 @@ export const defaultAction = async (event: RequestEvent) => {
     user = await db.users.checkLogin(username, password);
   } catch (cause) {
     if (!isDomainError(cause) || cause.kind !== 'unauthenticated') throw cause;
-    await Promise.all([limits.loginPerAccount.count(account), limits.loginPerAddress.count(address)]);
     return fail(400, { error: cause.message, username });
   }
-  // Not the address's count: one good account must not unlock guessing at others.
-  await limits.loginPerAccount.forget(account);
+  // The account's failures start over; the address only gets this attempt back,
+  // so one good account does not unlock guessing at others.
+  await Promise.all([
+    limits.loginPerAccountAndAddress.forget(pair),
+    known ? undefined : limits.loginPerAccount.forget(account),
+    limits.loginPerAddress.giveBack(address),
+    limits.knownAddresses.remember(pair),
+  ]);
 
   // A fresh session id at every sign-in; any session this browser carried before ends.
   if (locals.sessionToken) await db.sessions.destroy(locals.sessionToken);

@@ -1,21 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@minitwit/db';
-import {
-  RLWrapperTimeouts,
-  type RateLimiterAbstract,
-  RateLimiterPostgres,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClientType } from 'redis';
+import { LagTolerantTimeouts } from './lag-tolerant-timeouts';
 
 /**
- * Limits on guessing and mass sign-ups that hold across every web replica:
- * the counters live in Redis when it is configured, otherwise in the
- * database's `rate_limits` table — and when Redis is down, in that table too
+ * Limits that hold across every replica of a service (the web app's sign-in
+ * and sign-up limits, the API's unauthenticated registrations): the counters
+ * live in Redis when it is configured, otherwise in the database's
+ * `rate_limits` table — and when Redis is down, in that table too
  * (rate-limiter-flexible's insurance limiter), so an outage never lifts them.
  * The counting is rate-limiter-flexible's; this module only picks the rules
- * and the stores.
+ * and the stores. It lives here, beside the Redis helpers, because both front
+ * doors (web and api) already import this package and its dependencies.
  */
 export interface LimitRule {
   /** Part of every stored key, so rules never share counters. */
@@ -31,8 +28,14 @@ export interface Limit {
   readonly rule: LimitRule;
   /** Milliseconds until `key` may try again; 0 when it may now. */
   waitMs(key: string): Promise<number>;
-  /** Counts one use by `key`; returns how long it must wait before this one may go ahead (0: it may now). */
+  /**
+   * Counts one use by `key`, in one atomic step of the store; returns how long
+   * it must wait before this one may go ahead (0: it may now). Called before
+   * the work it guards, so concurrent uses can never all pass one check.
+   */
   count(key: string): Promise<number>;
+  /** Hands back one use counted by `count` (work that turned out legitimate, e.g. a successful sign-in). */
+  giveBack(key: string): Promise<void>;
   /** Starts `key` over (a successful sign-in clears its account's failures). */
   forget(key: string): Promise<void>;
 }
@@ -75,32 +78,33 @@ function poolOver(sql: Database['sql']) {
   };
 }
 
-export function createLimit(rule: LimitRule, stores: LimitStores): Limit {
-  const common = {
-    keyPrefix: `${stores.namespace ?? 'minitwit'}:limit:${rule.name}`,
-    points: rule.points,
-    duration: rule.windowSeconds,
-  };
+/** rate-limiter-flexible on the stores: Redis first (when given), the database as its insurance, or the database alone. */
+function limiterOn(options: { keyPrefix: string; points: number; duration: number }, stores: LimitStores) {
   const database = new RateLimiterPostgres({
-    ...common,
+    ...options,
     storeClient: poolOver(stores.sql),
     storeType: 'pool',
     tableName: TABLE,
     tableCreated: true,
   });
-  const limiter: RateLimiterAbstract = stores.redis
-    ? new RLWrapperTimeouts({
-        limiter: new RateLimiterRedis({
-          ...common,
-          storeClient: stores.redis,
-          useRedisPackage: true,
-          // A Redis that is down or reconnecting answers nothing: go to the database at once instead of queueing.
-          rejectIfRedisNotReady: true,
-        }),
-        timeoutMs: REDIS_TIMEOUT_MS,
-        insuranceLimiter: database,
-      })
-    : database;
+  if (!stores.redis) return database;
+  const redis = new RateLimiterRedis({
+    ...options,
+    storeClient: stores.redis,
+    useRedisPackage: true,
+    // A Redis that is down or reconnecting answers nothing: go to the database at once instead of queueing.
+    rejectIfRedisNotReady: true,
+  });
+  return new LagTolerantTimeouts(redis, database, REDIS_TIMEOUT_MS);
+}
+
+const prefixOf = (name: string, stores: LimitStores) => `${stores.namespace ?? 'minitwit'}:limit:${name}`;
+
+export function createLimit(rule: LimitRule, stores: LimitStores): Limit {
+  const limiter = limiterOn(
+    { keyPrefix: prefixOf(rule.name, stores), points: rule.points, duration: rule.windowSeconds },
+    stores,
+  );
 
   return {
     rule,
@@ -125,8 +129,29 @@ export function createLimit(rule: LimitRule, stores: LimitStores): Limit {
         throw refused;
       }
     },
+    async giveBack(key) {
+      await limiter.reward(hashed(key));
+    },
     async forget(key) {
       await limiter.delete(hashed(key));
+    },
+  };
+}
+
+/** Keys remembered for a while (the addresses an account signed in from), in the limits' stores. */
+export interface RememberedKeys {
+  remember(key: string): Promise<void>;
+  has(key: string): Promise<boolean>;
+}
+
+export function createRemembered(name: string, ttlSeconds: number, stores: LimitStores): RememberedKeys {
+  const limiter = limiterOn({ keyPrefix: prefixOf(name, stores), points: 1, duration: ttlSeconds }, stores);
+  return {
+    async remember(key) {
+      await limiter.set(hashed(key), 1, ttlSeconds);
+    },
+    async has(key) {
+      return (await limiter.get(hashed(key))) !== null;
     },
   };
 }

@@ -2,8 +2,8 @@ import { type Database, openDatabase } from '@minitwit/db';
 import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
 import { type RedisClientType, createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnRedis, startOwnRedis } from '../../../../realtime/src/testing/own-redis';
-import { type LimitRule, createLimit } from './rate-limit';
+import { type OwnRedis, startOwnRedis } from '../testing/own-redis';
+import { type LimitRule, createLimit, createRemembered } from './rate-limit';
 
 const rule = (name: string): LimitRule => ({ name, points: 3, windowSeconds: 60, blockSeconds: 30 });
 let ruleCounter = 0;
@@ -41,6 +41,33 @@ describe.each(availableBackends())('limits counted in the database (%s)', (backe
     expect(await createLimit(freshRule(), { sql: replica.sql }).waitMs('account:ann')).toBe(0);
     await two.forget('account:ann');
     expect(await one.waitMs('account:ann')).toBe(0);
+  });
+
+  it('lets exactly the allowance through when every use arrives at once, from two replicas', async () => {
+    const shared = freshRule();
+    const one = createLimit(shared, { sql: database.db.sql });
+    const two = createLimit(shared, { sql: replica.sql });
+    const waits = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? one : two).count('account:burst')),
+    );
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(shared.points);
+  });
+
+  it('takes a given-back use off the count, and remembers keys until they expire', async () => {
+    const limit = createLimit(freshRule(), { sql: database.db.sql });
+    await limit.count('address:192.0.2.1');
+    await limit.count('address:192.0.2.1');
+    await limit.giveBack('address:192.0.2.1');
+    // One use left standing: two more reach the allowance of three, and both still go through.
+    expect(await limit.count('address:192.0.2.1')).toBe(0);
+    expect(await limit.count('address:192.0.2.1')).toBe(0);
+    expect(await limit.count('address:192.0.2.1')).toBeGreaterThan(0);
+
+    const known = createRemembered(`known-${process.pid}-${++ruleCounter}`, 60, { sql: replica.sql });
+    expect(await known.has('account:ann|address:192.0.2.1')).toBe(false);
+    await known.remember('account:ann|address:192.0.2.1');
+    expect(await known.has('account:ann|address:192.0.2.1')).toBe(true);
+    expect(await known.has('account:ann|address:192.0.2.2')).toBe(false);
   });
 
   it('stores hashes, never the username or address, and takes keys of any length', async () => {
@@ -94,6 +121,16 @@ describe.each(availableBackends())('limits counted in Redis, falling back to the
     expect(await one.waitMs('address:198.51.100.1')).toBeGreaterThan(25_000);
     const inDatabase = await database.db.sql(`select 1 from "rate_limits" where "key" like $1`, [`${shared.name}%`]);
     expect(inDatabase).toEqual([]);
+  });
+
+  it('lets exactly the allowance through a burst shared by two replicas', async () => {
+    const shared = freshRule();
+    const one = createLimit(shared, { sql: database.db.sql, redis: await connect() });
+    const two = createLimit(shared, { sql: database.db.sql, redis: await connect() });
+    const waits = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? one : two).count('account:burst')),
+    );
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(shared.points);
   });
 
   it('still limits, across replicas, while Redis is down', { timeout: 60_000 }, async () => {
