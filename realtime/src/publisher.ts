@@ -10,8 +10,11 @@ export interface TimelinePublisher {
   messagePosted(message: TimelineMessage): void;
   followChanged(change: { whoId: number; whomId: number; following: boolean }): void;
   messagesFlagged(messages: readonly { id: number; authorId: number }[]): void;
-  /** A session ended (sign-out): its sockets, on every server, are disconnected. `sessionId` is `sessionIdOf(token)`. */
-  sessionEnded(sessionId: string): void;
+  /**
+   * Sessions ended (sign-out, or sign-out everywhere: all of a user's): their
+   * sockets, on every server, are disconnected. Each id is `sessionIdOf(token)`.
+   */
+  sessionEnded(sessionIds: string | readonly string[]): void;
   /**
    * A write failed because the database went away while it ran (a failover
    * cut the connection): it may have committed without its answer arriving,

@@ -10,6 +10,7 @@ import { isOperatorPath } from '$lib/operator-paths';
 import { refuseCrossSiteForm } from '$lib/server/origin-check';
 import { closePublisher, publisher, startPublisher } from '$lib/server/publisher';
 import { SECURITY_HEADERS } from '$lib/security-headers';
+import { startSessionPurge } from '$lib/server/session-purge';
 import {
   UNAVAILABLE_MESSAGE,
   asUnavailable,
@@ -19,14 +20,17 @@ import {
 
 export const init: ServerInit = async () => {
   // Open the database at start, so a bad configuration fails now rather than on the first visitor.
-  await database();
+  const db = await database();
   // Likewise Redis, when REDIS_URL is set (without it this is the in-process publisher and cannot fail).
   await startPublisher();
   await trackDependencies();
   // Health and metrics for the healthcheck and Prometheus, on a port the proxy never routes.
   await startInternalListener();
+  // Expired sessions' rows go on a timer (session-purge.ts says why here).
+  const stopPurge = startSessionPurge(db, logger);
   // adapter-node emits this after a graceful SIGTERM/SIGINT shutdown.
   process.once('sveltekit:shutdown', () => {
+    stopPurge();
     closePublisher().catch((error: unknown) =>
       logger.error('closing the publisher failed', { stack: describe(error) }),
     );

@@ -50,9 +50,37 @@ export class SessionStore {
     await this.sql(`delete from "sessions" where "token_hash" = $1`, [hashToken(token)]);
   }
 
-  /** Removes expired sessions; returns how many. */
-  async purgeExpired(): Promise<number> {
-    const rows = await this.sql(`delete from "sessions" where "expires_at" <= now() returning 1`);
-    return rows.length;
+  /**
+   * Ends every session of a user ("sign out everywhere"); returns their ids
+   * (`sessionIdOf` of each token, which is what the table keys them by), so
+   * the caller can disconnect their live sockets.
+   */
+  async destroyAllOf(userId: number): Promise<string[]> {
+    const rows = await this.sql<{ token_hash: string }>(
+      `delete from "sessions" where "user_id" = $1 returning "token_hash"`,
+      [userId],
+    );
+    return rows.map((row) => row.token_hash);
+  }
+
+  /**
+   * Removes expired sessions; returns how many. Every web replica runs this
+   * on a timer, possibly at the same moment: each batch takes only rows no
+   * other purge holds (`skip locked`), so purges neither wait for each other
+   * nor count a row twice, and a batch keeps each transaction short however
+   * many sessions expired.
+   */
+  async purgeExpired(batchSize = 1_000): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const rows = await this.sql(
+        `delete from "sessions" where "token_hash" in (
+           select "token_hash" from "sessions" where "expires_at" <= now() limit $1 for update skip locked
+         ) returning 1`,
+        [batchSize],
+      );
+      purged += rows.length;
+      if (rows.length < batchSize) return purged;
+    }
   }
 }

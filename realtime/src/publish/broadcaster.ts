@@ -16,6 +16,6 @@ export interface Broadcaster {
    * (`timeline:resync`), from `afterId` at the latest (see TimelineResync).
    */
   resyncAll(afterId?: number): void;
-  /** Every socket opened with this web session, on every server, is disconnected. */
-  endSession(sessionId: string): void;
+  /** Every socket opened with one of these web sessions, on every server, is disconnected. */
+  endSessions(sessionIds: readonly string[]): void;
 }

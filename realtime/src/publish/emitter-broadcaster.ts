@@ -23,8 +23,8 @@ export function emitterBroadcaster(client: RedisClient, channel: string): Broadc
     resyncAll(afterId) {
       emitter.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
-    endSession(sessionId) {
-      emitter.serverSideEmit(SESSION_ENDED, sessionId);
+    endSessions(sessionIds) {
+      emitter.serverSideEmit(SESSION_ENDED, [...sessionIds]);
     },
   };
 }

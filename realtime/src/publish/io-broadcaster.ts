@@ -1,5 +1,5 @@
 import type { RealtimeIo } from '../server/types';
-import { SESSION_ENDED, disconnectSession } from '../server/session-end';
+import { SESSION_ENDED, disconnectSessions } from '../server/session-end';
 import type { Broadcaster } from './broadcaster';
 
 /** Broadcasts through a Socket.IO server; with the Redis adapter that reaches every server. */
@@ -17,10 +17,10 @@ export function ioBroadcaster(io: RealtimeIo, { cluster }: { cluster: boolean })
     resyncAll(afterId) {
       io.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
-    endSession(sessionId) {
-      disconnectSession(io, sessionId);
+    endSessions(sessionIds) {
+      disconnectSessions(io, sessionIds);
       // The other servers hear it through the adapter (a lone server's in-memory adapter has no one to tell).
-      if (cluster) io.serverSideEmit(SESSION_ENDED, sessionId);
+      if (cluster) io.serverSideEmit(SESSION_ENDED, [...sessionIds]);
     },
   };
 }

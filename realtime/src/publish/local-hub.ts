@@ -38,7 +38,7 @@ export const inProcessPublisher: TimelinePublisher = {
   messagesFlagged(messages) {
     for (const server of servers()) server.messagesFlagged(messages);
   },
-  sessionEnded(sessionId) {
-    for (const server of servers()) server.sessionEnded(sessionId);
+  sessionEnded(sessionIds) {
+    for (const server of servers()) server.sessionEnded(sessionIds);
   },
 };

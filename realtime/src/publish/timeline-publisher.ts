@@ -4,6 +4,9 @@ import type { TimelinePublisher } from '../publisher';
 import { rooms } from '../rooms';
 import type { Broadcaster } from './broadcaster';
 
+/** Session ids per `session:ended` event (~45 bytes each). */
+const SESSIONS_PER_EVENT = 500;
+
 /**
  * What each committed write means for open pages. One emit per write: the
  * adapter sends a socket that sits in several of the target rooms one copy.
@@ -28,8 +31,12 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
         committedAt: Date.now(),
       });
     },
-    sessionEnded(sessionId) {
-      broadcaster.endSession(sessionId);
+    sessionEnded(sessionIds) {
+      const ids = typeof sessionIds === 'string' ? [sessionIds] : sessionIds;
+      // Bounded packets however many sessions a user had; every server scans its sockets once per packet.
+      for (let start = 0; start < ids.length; start += SESSIONS_PER_EVENT) {
+        broadcaster.endSessions(ids.slice(start, start + SESSIONS_PER_EVENT));
+      }
     },
   };
 }

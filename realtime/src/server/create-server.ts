@@ -25,7 +25,7 @@ import { publicHttpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';
 import { DEFAULT_HEARTBEAT } from '../heartbeat';
-import { SESSION_ENDED, disconnectSession } from './session-end';
+import { SESSION_ENDED, disconnectSessions } from './session-end';
 import { SOCKET_LIMITS, eventLimiter, expireSessions, floodGuard, originGuard } from './socket-guards';
 import { DEFAULT_SOCKET_CAPS, type SocketCaps, capSockets } from './socket-caps';
 import { type SocketCount, localSocketCount } from './socket-count';
@@ -206,7 +206,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     handleSubscriptions(socket, subscribeDeps);
   });
 
-  io.on(SESSION_ENDED, (sessionId) => disconnectSession(io, sessionId));
+  io.on(SESSION_ENDED, (sessionIds) => disconnectSessions(io, sessionIds));
   const publisher = publisherOver(ioBroadcaster(io, { cluster: Boolean(options.redis) }));
   const unregister = (options.registerInProcess ?? !options.redis) ? registerLocalServer(publisher) : () => {};
 

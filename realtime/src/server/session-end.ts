@@ -1,10 +1,12 @@
 import type { RealtimeIo } from './types';
 
-/** The server-side event that tells every realtime server a web session ended (signed out). */
+/** The server-side event that tells every realtime server web sessions ended (signed out, one or everywhere). */
 export const SESSION_ENDED = 'session:ended';
 
 /**
- * Disconnects this server's sockets that were opened with `sessionId`.
+ * Disconnects this server's sockets that were opened with one of `sessionIds`
+ * (a single id is what publishers sent before sign-out everywhere, and may
+ * still arrive from one during a rolling deploy).
  *
  * A scan of the server's own sockets, not a room per session: signing out is
  * rare, and a session room cost every idle signed-in socket a room entry and
@@ -12,8 +14,10 @@ export const SESSION_ENDED = 'session:ended';
  * ≤ 11 KB). Each server runs it when it hears `SESSION_ENDED` from the
  * adapter (sent by the Redis emitter of api/web, or by another server).
  */
-export function disconnectSession(io: RealtimeIo, sessionId: string): void {
+export function disconnectSessions(io: RealtimeIo, sessionIds: string | readonly string[]): void {
+  const ended = new Set(typeof sessionIds === 'string' ? [sessionIds] : sessionIds);
   for (const socket of io.of('/').sockets.values()) {
-    if (socket.data.session?.id === sessionId) socket.disconnect(true);
+    const session = socket.data.session;
+    if (session && ended.has(session.id)) socket.disconnect(true);
   }
 }

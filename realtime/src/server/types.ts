@@ -8,9 +8,9 @@ export interface SocketData {
   session: { id: string; expiresAt: number } | null;
 }
 
-// Servers tell each other only that a web session ended (session-end.ts).
+// Servers tell each other only that web sessions ended (session-end.ts): one id, or several.
 interface InterServerEvents {
-  'session:ended': (sessionId: string) => void;
+  'session:ended': (sessionIds: string | string[]) => void;
 }
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,0 +1,26 @@
+import { redirect } from '@sveltejs/kit';
+import { addFlash, clearSessionCookie } from '$lib/server/cookies';
+import { database } from '$lib/server/database';
+import { publisher } from '$lib/server/publisher';
+import type { PageServerLoadEvent, RequestEvent } from './$types';
+
+/** Visiting /logout/everywhere asks for confirmation; only the POST signs out. */
+export const load = ({ locals }: PageServerLoadEvent) => {
+  if (!locals.user) redirect(303, '/public');
+};
+
+/**
+ * Sign out everywhere: every session of the user ends — a browser left signed
+ * in elsewhere, or a stolen cookie — and, through the same `session:ended`
+ * path as a single sign-out, their live sockets on every realtime server.
+ */
+export const defaultAction = async ({ locals, cookies, url }: RequestEvent) => {
+  if (locals.user) {
+    const db = await database();
+    const ended = await db.sessions.destroyAllOf(locals.user.id);
+    (await publisher()).sessionEnded(ended);
+  }
+  clearSessionCookie(cookies, url);
+  addFlash(cookies, url, 'You were logged out everywhere');
+  redirect(303, '/public');
+};
