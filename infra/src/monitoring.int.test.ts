@@ -138,7 +138,10 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
   let writer: PublisherHandle;
   let api: RunningApi;
   const realtime: RealtimeServer[] = [];
+  /** Scrape targets: each server's internal port. */
   const realtimeTargets: string[] = [];
+  /** Where the live pages connect: each server's public port. */
+  const realtimeUrls: string[] = [];
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
   let exporters: Exporters;
   let cluster: PgCluster | undefined;
@@ -179,6 +182,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
       await new Promise<void>((resolve) => server.internalServer.listen(0, '127.0.0.1', resolve));
       realtime.push(server);
       realtimeTargets.push(`127.0.0.1:${(server.internalServer.address() as AddressInfo).port}`);
+      realtimeUrls.push(`http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`);
     }
     web = await startWeb(database.url!, channel);
     exporters = await startExporters({ databaseUrl: database.url!, redisUrl: redisUrl! });
@@ -300,11 +304,11 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
     const session = await database.db.sessions.create(owner!.id, 60_000);
     const newest = (await database.db.timelines.page({ kind: 'public' }, { limit: 1 })).messages[0]?.id ?? 0;
     const received: number[] = [];
-    for (const [index, target] of realtimeTargets.entries()) {
+    for (const [index, url] of realtimeUrls.entries()) {
       const signedIn = index === 1;
       pages.push(
         createLiveTimeline({
-          url: `http://${target}`,
+          url,
           scope: signedIn ? { kind: 'home' } : { kind: 'public' },
           newestId: newest,
           receiptSampleRate: 1,

@@ -11,4 +11,10 @@ export {
 } from './prometheus-under-test';
 export { metricSample } from './metric-sample';
 export { COMPOSE_TEST_SECRETS } from './compose-secrets';
-export { OPERATOR_PATH_SPELLINGS, getExactly, looksLikeOperatorAnswer, type PlainAnswer } from './operator-paths';
+export {
+  OPERATOR_PATH_SPELLINGS,
+  getExactly,
+  looksLikeOperatorAnswer,
+  type PlainAnswer,
+  unrefusedSpellings,
+} from './operator-paths';

@@ -62,3 +62,19 @@ export function getExactly(origin: string, path: string, headers: Record<string,
 export function looksLikeOperatorAnswer(body: string): boolean {
   return /# (HELP|TYPE) |process_cpu|"checks"\s*:/.test(body);
 }
+
+/**
+ * The spellings a public origin does not refuse with a plain 404, as
+ * `path → status` (and `, operator content` when the body is one): empty
+ * when every spelling is refused, so a failure names them all at once.
+ */
+export async function unrefusedSpellings(origin: string, headers: Record<string, string> = {}): Promise<string[]> {
+  const unrefused: string[] = [];
+  for (const path of OPERATOR_PATH_SPELLINGS) {
+    const answer = await getExactly(origin, path, headers);
+    const leaked = looksLikeOperatorAnswer(answer.body);
+    if (answer.status !== 404 || leaked)
+      unrefused.push(`${path} → ${answer.status}${leaked ? ', operator content' : ''}`);
+  }
+  return unrefused;
+}
