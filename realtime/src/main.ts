@@ -2,7 +2,10 @@ import { createLogger, createServiceMetrics } from '@minitwit/monitoring';
 import { type RealtimeConfig, loadRealtimeConfig } from './config';
 import { startRealtime } from './server/start';
 
-/** A standalone realtime server: `tsx realtime/src/main.ts`; several may run side by side on other ports. */
+/**
+ * A standalone realtime server: `tsx realtime/src/main.ts`; several may run side by side on other
+ * ports, each with its own REALTIME_PORT and REALTIME_INTERNAL_PORT (0 picks a free one).
+ */
 let config: RealtimeConfig;
 try {
   config = loadRealtimeConfig();
