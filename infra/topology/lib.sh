@@ -59,7 +59,7 @@ topology_secrets() {
 # swarm_secrets <docker command…>: the Swarm secrets docker-stack.yml names, from
 # topology_secrets' values (through stdin: never on a command line).
 swarm_secrets() {
-  local pair
+  local pair variable
   for pair in minitwit_app_password:MINITWIT_APP_PASSWORD minitwit_owner_password:MINITWIT_OWNER_PASSWORD \
     minitwit_monitor_password:MINITWIT_MONITOR_PASSWORD \
     minitwit_patroni_superuser_password:PATRONI_SUPERUSER_PASSWORD \
@@ -67,7 +67,8 @@ swarm_secrets() {
     minitwit_patroni_rewind_password:PATRONI_REWIND_PASSWORD \
     minitwit_patroni_restapi_password:PATRONI_RESTAPI_PASSWORD minitwit_redis_password:REDIS_PASSWORD \
     minitwit_simulator_credentials:SIMULATOR_CREDENTIALS minitwit_grafana_admin_password:GRAFANA_ADMIN_PASSWORD; do
-    printf '%s' "${!pair#*:}" | "$@" secret create "${pair%%:*}" - >/dev/null || return 1
+    variable=${pair#*:}
+    printf '%s' "${!variable}" | "$@" secret create "${pair%%:*}" - >/dev/null || return 1
   done
   "$@" secret create minitwit_pgbackrest_ca "$PGBACKREST_TLS_DIR/ca.crt" >/dev/null &&
     "$@" secret create minitwit_pgbackrest_cert "$PGBACKREST_TLS_DIR/host.crt" >/dev/null &&

@@ -62,7 +62,8 @@ teardown() {
     pass "multihost: everything removed (daemons, namespaces, bridge, firewall rule, mounts, directories, registry)"
   fi
 }
-trap 'teardown; summary; trap - EXIT' EXIT
+# An early exit still removes everything and prints what ran; it fails the phase.
+trap 'teardown; summary; trap - EXIT; exit 1' EXIT
 trap 'exit 1' TERM INT
 
 # --- 1. hosts
@@ -118,10 +119,7 @@ push_all() {
     push_as PROMETHEUS_IMAGE "$PROMETHEUS_IMAGE" prometheus &&
     push_as POSTGRES_HA_IMAGE "$POSTGRES_HA_IMAGE" postgres-ha &&
     push_as ETCD_IMAGE "$ETCD_IMAGE" etcd &&
-    push_as HAPROXY_IMAGE "$HAPROXY_IMAGE" haproxy &&
-    push_as POSTGRES_EXPORTER_IMAGE "$POSTGRES_EXPORTER_IMAGE" postgres-exporter &&
-    push_as REDIS_EXPORTER_IMAGE "$REDIS_EXPORTER_IMAGE" redis-exporter &&
-    push_as NODE_EXPORTER_IMAGE "$NODE_EXPORTER_IMAGE" node-exporter
+    push_as HAPROXY_IMAGE "$HAPROXY_IMAGE" haproxy
 }
 start=$SECONDS
 check "multihost: every image tagged with the commit ($commit) and pushed to the registry" push_all
@@ -180,12 +178,17 @@ placement() {
 }
 check "multihost: PostgreSQL's nodes on node-1 and node-2, app replicas over at least 3 hosts" placement
 pulled() {
-  local h ok=0
+  local h images ok=0
   for h in "${hosts[@]}"; do
-    local images
-    images=$(on "$h" images --format '{{.Repository}}:{{.Tag}}' | grep "^$registry/" | sort | tr '\n' ' ')
+    # Swarm pins each task's image by digest (repository@sha256:…): listed by repository.
+    images=$(on "$h" images --format '{{.Repository}}' | grep "^$registry/" | sort -u | sed "s|^$registry/||" | tr '\n' ' ')
     echo "$h: ${images:-nothing}"
-    grep -q "$registry/minitwit/nginx:$commit" <<<"$images" || ok=1
+    grep -qw 'minitwit/nginx' <<<"$images" || ok=1
+    # And every container the host runs was made from such an image (nothing from a local one).
+    if on "$h" ps --format '{{.Image}}' | grep -v "^$registry/minitwit/[a-z-]*:$commit@sha256:" | grep -q .; then
+      echo "$h runs an image not from the registry: $(on "$h" ps --format '{{.Image}}' | grep -v "^$registry/" | head -3)"
+      ok=1
+    fi
   done
   return $ok
 }
@@ -210,3 +213,6 @@ api="http://$(address_of node-2):$PROXY_API_PORT"
 check "multihost: simulator contract through node-2's proxy" \
   env CONTRACT_API_URL="$api" npx vitest run api/src/simulator-api.contract.test.ts
 figure "multihost phase before teardown: $((SECONDS - phase_start)) s"
+trap - EXIT
+teardown
+summary

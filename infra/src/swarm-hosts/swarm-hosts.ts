@@ -51,7 +51,8 @@ async function leftoverHosts(): Promise<Map<string, string | undefined>> {
 
 /** Removes everything the swarm's hosts are made of; safe to run at any time, any number of times. */
 export async function removeSwarmHosts(): Promise<void> {
-  for (const [name, namespace] of await leftoverHosts()) await removeDaemon(name, namespace);
+  // All at once: each daemon waits for its containers' grace periods.
+  await Promise.all([...(await leftoverHosts())].map(([name, namespace]) => removeDaemon(name, namespace)));
   await stopRegistry();
   await network.remove();
   await unmountUnder([RUN_DIR, STATE_DIR]);
