@@ -114,7 +114,7 @@ describe.skipIf(Boolean(missing))('sign out everywhere (built web app)', () => {
     await waitFor(
       () => pages.every((page) => page.statuses.includes('offline')),
       'both browsers’ live sockets to be disconnected',
-      3_000,
+      5_000,
     );
     await waitFor(() => pages.every((page) => page.statuses.at(-1) === 'unauthorized'), 'My Timeline to stop', 5_000);
     expect(control.statuses).not.toContain('offline');

@@ -58,7 +58,7 @@ describe(`sign out everywhere disconnects every session's sockets (${testRedisUr
     await waitFor(
       () => pages.every((page) => page.statuses.includes('offline')),
       'every page of both sessions to be disconnected',
-      2_000,
+      5_000,
     );
     // They reconnect by themselves, now anonymous: My Timeline is gone.
     await waitFor(() => pages.every((page) => page.statuses.at(-1) === 'unauthorized'), 'My Timeline to stop', 5_000);

@@ -126,7 +126,7 @@ describe(`socket caps per session and per address (${testRedisUrl ? 'two servers
     held.at(-1)!.socket.disconnect();
     await waitFor(() => true, 'tick');
     let again: Outcome | undefined;
-    const deadline = Date.now() + 2_000;
+    const deadline = Date.now() + 5_000;
     while (!again?.connected && Date.now() < deadline) {
       again?.socket.disconnect();
       again = await open(servers[0]!, { address, session: user.sessionToken });
