@@ -54,6 +54,9 @@ function tally(what: string, answers: Response[]) {
     `${what}: ${checked} of ${answers.length} checked, ${count(429)} refused (429), ${count(503)} shed (503)`,
   );
   expect(statuses.filter((status) => ![400, 429, 503].includes(status))).toEqual([]);
+  // Refused one way or the other: on a loaded machine the embedded database's one connection may shed
+  // all of a burst past the allowance (seen: 7 checked, 33 shed of 40) before the limits refuse any.
+  expect(count(429) + count(503), `${what}: nothing was refused`).toBeGreaterThan(0);
   return { checked, throttled: answers.filter((answer) => answer.status === 429) };
 }
 
@@ -109,7 +112,6 @@ describe.skipIf(Boolean(missing)).each(setups)('sign-in throttle under attack ($
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(i, username, `guess ${i}`, address)));
     const { checked, throttled } = tally(`sign-in burst (${setup.name})`, answers);
     expect(checked).toBeLessThanOrEqual(ACCOUNT_ALLOWANCE);
-    expect(throttled.length).toBeGreaterThan(0);
     for (const answer of throttled) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
@@ -126,9 +128,8 @@ describe.skipIf(Boolean(missing)).each(setups)('sign-in throttle under attack ($
         )),
       );
     }
-    const { checked, throttled } = tally(`address bursts (${setup.name})`, answers);
+    const { checked } = tally(`address bursts (${setup.name})`, answers);
     expect(checked).toBeLessThanOrEqual(ADDRESS_ALLOWANCE);
-    expect(throttled.length).toBeGreaterThan(0);
   });
 
   it('lets the owner in from their own address while an attacker elsewhere is throttled', async () => {
