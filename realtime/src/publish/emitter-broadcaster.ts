@@ -1,7 +1,7 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '../contract';
 import type { RedisClient } from '../redis';
-import { SESSION_ENDED } from '../server/session-end';
+import { SESSION_ENDED, sessionEndedPayload } from '../server/session-end';
 import type { Broadcaster } from './broadcaster';
 
 /**
@@ -24,7 +24,7 @@ export function emitterBroadcaster(client: RedisClient, channel: string): Broadc
       emitter.emit('timeline:resync', afterId === undefined ? {} : { afterId });
     },
     endSessions(sessionIds) {
-      emitter.serverSideEmit(SESSION_ENDED, [...sessionIds]);
+      emitter.serverSideEmit(SESSION_ENDED, sessionEndedPayload(sessionIds));
     },
   };
 }

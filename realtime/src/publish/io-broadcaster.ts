@@ -1,5 +1,5 @@
 import type { RealtimeIo } from '../server/types';
-import { SESSION_ENDED, disconnectSessions } from '../server/session-end';
+import { SESSION_ENDED, disconnectSessions, sessionEndedPayload } from '../server/session-end';
 import type { Broadcaster } from './broadcaster';
 
 /** Broadcasts through a Socket.IO server; with the Redis adapter that reaches every server. */
@@ -20,7 +20,7 @@ export function ioBroadcaster(io: RealtimeIo, { cluster }: { cluster: boolean })
     endSessions(sessionIds) {
       disconnectSessions(io, sessionIds);
       // The other servers hear it through the adapter (a lone server's in-memory adapter has no one to tell).
-      if (cluster) io.serverSideEmit(SESSION_ENDED, [...sessionIds]);
+      if (cluster) io.serverSideEmit(SESSION_ENDED, sessionEndedPayload(sessionIds));
     },
   };
 }

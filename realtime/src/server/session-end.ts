@@ -4,9 +4,16 @@ import type { RealtimeIo } from './types';
 export const SESSION_ENDED = 'session:ended';
 
 /**
+ * What goes out on `SESSION_ENDED`: one session as a bare id, the shape every
+ * server understood before sign-out everywhere, so a single sign-out still
+ * reaches servers of the older version during a rolling deploy; several as a list.
+ */
+export const sessionEndedPayload = (sessionIds: readonly string[]): string | string[] =>
+  sessionIds.length === 1 ? sessionIds[0]! : [...sessionIds];
+
+/**
  * Disconnects this server's sockets that were opened with one of `sessionIds`
- * (a single id is what publishers sent before sign-out everywhere, and may
- * still arrive from one during a rolling deploy).
+ * (a bare id or a list: sessionEndedPayload).
  *
  * A scan of the server's own sockets, not a room per session: signing out is
  * rare, and a session room cost every idle signed-in socket a room entry and
