@@ -57,9 +57,9 @@ describe.skipIf(!existsSync(COMPOSE))('docker-compose.yml', () => {
     await expect(compose(['config', '-q'], withoutTls)).rejects.toThrow(/set PGBACKREST_TLS_DIR/);
   });
 
-  it('gives web, api and realtime healthchecks, and keeps Prometheus and Grafana on loopback', async () => {
+  it('gives web, api and realtime healthchecks on their internal ports, and keeps Prometheus and Grafana on loopback', async () => {
     const config = (await compose(['config'], SECRETS)).stdout;
-    for (const port of ['3000', '5001', '5002'])
+    for (const port of ['9310', '9311', '9312'])
       expect(config).toContain(`- /app/infra/docker/healthcheck.sh\n      - '${port}'`);
     expect(config).toMatch(/published: 9090\s+target: 9090|127\.0\.0\.1:9090:9090/);
     expect(config).not.toMatch(/- 0\.0\.0\.0:(9090|3001)/);
