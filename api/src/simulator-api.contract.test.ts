@@ -291,6 +291,18 @@ describe.each(targets)('simulator API contract on %s PostgreSQL', (backend) => {
     });
   });
 
+  // Last but one: it spends this address's allowance for registrations without the credentials
+  // (each is counted before its body is read, so these cheap refused bodies count and no hash is spent).
+  describe('POST /register without the simulator credentials', () => {
+    it('is limited per address with a 429 and Retry-After, while the simulator is never limited', async () => {
+      let answer = await post('/register', {}, {});
+      for (let i = 0; i < 200 && answer.status !== 429; i += 1) answer = await post('/register', {}, {});
+      expect(answer.status).toBe(429);
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await register('frank')).status).toBe(204);
+    });
+  });
+
   it('exercises every documented route, method and status', () => {
     expect(openApi.unexercised()).toEqual([]);
   });
