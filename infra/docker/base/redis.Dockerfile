@@ -7,4 +7,7 @@ RUN apt-get update -qq \
 WORKDIR /data
 USER redis
 EXPOSE 6379
-CMD ["redis-server", "--protected-mode", "no"]
+# Protected mode stays on: run without a password, this Redis answers only on
+# loopback. docker-compose.yml and docker-stack.yml start it with a password
+# from a secret (issue 19).
+CMD ["redis-server"]
