@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# What the topology scripts share (multihost.sh; run.sh's own copies move here
-# next): reporting, retrying, the deployment's test-only secrets.
+# What the topology scripts (run.sh, multihost.sh) share: reporting,
+# retrying, the deployment's test-only secrets.
 
 passed=0
 failed=0

@@ -33,6 +33,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=../docker/lib.sh
 . infra/docker/lib.sh
+# shellcheck source=./lib.sh
+. infra/topology/lib.sh
 
 missing=()
 command -v dockerd >/dev/null || missing+=("dockerd (apt-get install docker.io)")
@@ -48,39 +50,12 @@ phases=${TOPOLOGY_PHASES:-compose swarm}
 project=${TOPOLOGY_PROJECT:-minitwit-topology}
 stack=minitwit-topology
 work=$(mktemp -d /tmp/minitwit-topology.XXXXXX)
-passed=0
-failed=0
-figures=()
-log() { printf '\n== [topology %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$1"; }
-fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; }
-# check <name> <command…>: runs it, output to the log, counts the result.
-check() {
-  local name=$1
-  shift
-  log "$name"
-  if "$@"; then pass "$name"; else fail "$name"; fi
-}
-figure() { figures+=("$*"); printf 'FIGURE %s\n' "$*"; }
 # field <json-file> <js expression on j>: one value from a helper's JSON report ("?" when absent).
 field() { node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").at(-1)); const v = eval(process.argv[2]); process.stdout.write(String(v ?? "?"))' "$1" "$2" 2>/dev/null || printf '?'; }
 seconds() { awk -v ms="$1" 'BEGIN { if (ms == "?") print "?"; else printf "%.2f", ms / 1000 }'; }
 
-# Test-only values, fresh each run. The simulator's credentials are the
-# course's published pair: the contract tests and e2e specs use them.
-test_secret() { printf 'test%s' "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
-# The database tier's passwords (letters and digits: they go into URLs as they are).
-for name in PATRONI_SUPERUSER_PASSWORD PATRONI_REPLICATION_PASSWORD PATRONI_REWIND_PASSWORD \
-  PATRONI_RESTAPI_PASSWORD MINITWIT_OWNER_PASSWORD MINITWIT_APP_PASSWORD MINITWIT_MONITOR_PASSWORD; do
-  export "$name=$(test_secret)"
-done
-# pgBackRest's TLS material, as a deployment makes it once (never in the repo).
-export PGBACKREST_TLS_DIR="$work/backup-tls"
-infra/postgres-ha/backup-certs.sh "$PGBACKREST_TLS_DIR" pg-1 pg-2 pgbackrest
-export SIMULATOR_CREDENTIALS='simulator:super_safe!'
-GRAFANA_ADMIN_PASSWORD=$(test_secret)
-export GRAFANA_ADMIN_PASSWORD
-REDIS_PASSWORD=$(test_secret)
+# Test-only values, fresh each run (lib.sh).
+topology_secrets "$work"
 # Every secret as a file, named as the Swarm secret (docker-compose.yml mounts them from here).
 export MINITWIT_SECRETS_DIR="$work/secrets"
 mkdir -m 700 "$MINITWIT_SECRETS_DIR"
@@ -125,16 +100,6 @@ teardown() {
 trap 'teardown; trap - EXIT' EXIT
 trap 'exit 1' TERM INT
 
-# until <seconds> <command…>: retries the command every second until it succeeds.
-until_ok() {
-  local deadline=$((SECONDS + $1))
-  shift
-  while ! "$@" >/dev/null 2>&1; do
-    [ $SECONDS -ge $deadline ] && return 1
-    sleep 1
-  done
-}
-http_ok() { node -e "fetch(process.argv[1], {signal: AbortSignal.timeout(3000)}).then((r) => process.exit(r.status === Number(process.argv[2] || 200) ? 0 : 1), () => process.exit(1))" "$@"; }
 tsx() { node --import tsx "$@"; }
 
 # --- 1. images
@@ -546,20 +511,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   labels=()
   for l in pg-1 pg-2 etcd-1 etcd-2 etcd-3 pgbackrest; do labels+=(--label-add "minitwit.$l=true"); done
   "$DOCKER" node update "${labels[@]}" "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
-  secret_from_env() { printf '%s' "${!2}" | "$DOCKER" secret create "$1" - >/dev/null; }
-  secret_from_env minitwit_app_password MINITWIT_APP_PASSWORD
-  secret_from_env minitwit_owner_password MINITWIT_OWNER_PASSWORD
-  secret_from_env minitwit_monitor_password MINITWIT_MONITOR_PASSWORD
-  secret_from_env minitwit_patroni_superuser_password PATRONI_SUPERUSER_PASSWORD
-  secret_from_env minitwit_patroni_replication_password PATRONI_REPLICATION_PASSWORD
-  secret_from_env minitwit_patroni_rewind_password PATRONI_REWIND_PASSWORD
-  secret_from_env minitwit_patroni_restapi_password PATRONI_RESTAPI_PASSWORD
-  secret_from_env minitwit_redis_password REDIS_PASSWORD
-  "$DOCKER" secret create minitwit_pgbackrest_ca "$PGBACKREST_TLS_DIR/ca.crt" >/dev/null
-  "$DOCKER" secret create minitwit_pgbackrest_cert "$PGBACKREST_TLS_DIR/host.crt" >/dev/null
-  "$DOCKER" secret create minitwit_pgbackrest_key "$PGBACKREST_TLS_DIR/host.key" >/dev/null
-  printf '%s' "$SIMULATOR_CREDENTIALS" | "$DOCKER" secret create minitwit_simulator_credentials - >/dev/null
-  printf '%s' "$GRAFANA_ADMIN_PASSWORD" | "$DOCKER" secret create minitwit_grafana_admin_password - >/dev/null
+  swarm_secrets "$DOCKER"
   start=$SECONDS
   check "swarm: docker stack deploy accepts the stack file" \
     "$DOCKER" stack deploy --resolve-image never -c docker-stack.yml "$stack"
