@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { closeAuthLimits } from '$lib/server/auth-limits';
+import { authLimits, closeAuthLimits } from '$lib/server/auth-limits';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/cookies';
 import { closeOwnDatabase, database } from '$lib/server/database';
 import { logger } from '$lib/server/logger';
@@ -23,6 +23,9 @@ export const init: ServerInit = async () => {
   const db = await database();
   // Likewise Redis, when REDIS_URL is set (without it this is the in-process publisher and cannot fail).
   await startPublisher();
+  // The sign-in limits now, not on the first sign-in: their Redis connection starts here, so a
+  // burst right after start is counted in Redis rather than partly in the database meanwhile.
+  await authLimits();
   await trackDependencies();
   // Health and metrics for the healthcheck and Prometheus, on a port the proxy never routes.
   await startInternalListener();
