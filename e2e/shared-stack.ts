@@ -5,9 +5,10 @@
  * and those specs skip loudly: the embedded database is one process's alone.
  */
 import { randomBytes } from 'node:crypto';
+import { PORT_OFFSET } from './base-url';
 
-export const SHARED_PORT = 3102;
-export const SHARED_API_PORT = 5102;
+export const SHARED_PORT = 3102 + PORT_OFFSET;
+export const SHARED_API_PORT = 5102 + PORT_OFFSET;
 export const SHARED_BASE_URL = `http://127.0.0.1:${SHARED_PORT}`;
 export const SHARED_API_URL = `http://127.0.0.1:${SHARED_API_PORT}`;
 
