@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the infra scripts (sourced, not run). Picks the Docker client and
 # starts the engine when it is not running.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the postgres-ha image's entrypoint and its patronictl wrapper:
 # each secret NAME_FILE=<file> (Swarm secrets are files) becomes NAME, the
 # variable Patroni and post-bootstrap.sh read. A `docker exec` starts from the
