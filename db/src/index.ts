@@ -3,6 +3,7 @@ export { openDatabase, type Database } from './database';
 export { DomainError, errors, isDomainError, type DomainErrorKind } from './errors';
 export { decodeCursor, encodeCursor, type Cursor } from './domain/cursor';
 export type { FollowChange } from './domain/follows';
+export type { FormPostResult } from './domain/messages';
 export { MAX_MESSAGE_CHARS, MAX_USERNAME_CHARS, charCount, type RegistrationInput } from './domain/rules';
 export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from './domain/timelines';
 export type { UserSummary } from './domain/users';

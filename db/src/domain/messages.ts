@@ -33,6 +33,39 @@ const INSERT_FOR_AUTHOR = `
 /** The web app's post, as one statement ($1 author id, $2 text); exported for the commit-order test. */
 export const POST_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`;
 
+/**
+ * The web app's post with its form's token ($1 author id, $2 text, $3 token):
+ * the token row is the arbiter. Its insert comes first and the message is
+ * inserted only when the token was new; a concurrent submit of the same
+ * token waits on the first one's uncommitted key and then inserts nothing.
+ * The message id is drawn under the same lock as every other insert (commit
+ * order), so the token row can name it before the message exists.
+ */
+export const POST_ONCE_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1),
+  "serialized" as (select pg_advisory_xact_lock(${MESSAGE_INSERT_LOCK})),
+  "drawn" as (select nextval(pg_get_serial_sequence('"messages"', 'id'))::integer as "id" from "author", "serialized"),
+  "claimed" as (
+    insert into "post_form_tokens" ("author_id", "token", "message_id") select a."id", $3::uuid, d."id" from "author" a, "drawn" d
+    on conflict do nothing returning "message_id"),
+  "inserted" as (
+    insert into "messages" ("id", "author_id", "text") select c."message_id", a."id", $2 from "claimed" c, "author" a
+    returning "id", "author_id", "text", "pub_date")
+  select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email"
+  from "inserted" i join "author" a on a."id" = i."author_id"`;
+
+/** The message a token already recorded, when it still exists ($1 author id, $2 token). */
+const POSTED_WITH_TOKEN = `select m."id", m."text", ${epochMs('m."pub_date"')} as "pub_ms", u."id" as "author_id", u."username", u."email"
+  from "post_form_tokens" t join "messages" m on m."id" = t."message_id" join "users" u on u."id" = m."author_id"
+  where t."author_id" = $1 and t."token" = $2::uuid`;
+
+/** A form token as the web app renders it: a UUID, so the statement's cast cannot fail. */
+export const isFormToken = (token: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token);
+
+/** A post of a form: recorded now, or `replayed` when that form's token had already recorded one. */
+export type FormPostResult =
+  { replayed: false; message: TimelineMessage } | { replayed: true; message: TimelineMessage | null };
+
 export class MessageStore {
   constructor(
     private readonly sql: Sql,
@@ -45,6 +78,27 @@ export class MessageStore {
     const [row] = await this.sql<TimelineRow>(POST_BY_AUTHOR_ID, [authorId, text]);
     if (!row) throw errors.userNotFound();
     return toTimelineMessage(row);
+  }
+
+  /**
+   * The web app's post of one rendered form (issue 22, item 2): a second
+   * submit with the same token records nothing and reports the first one's
+   * message (null when it is gone). A token that is not a UUID (a page from
+   * before tokens) posts as `post` does.
+   */
+  async postOnce(authorId: number, text: string, formToken: string): Promise<FormPostResult> {
+    if (!isFormToken(formToken)) return { replayed: false, message: await this.post(authorId, text) };
+    checkMessageText(text);
+    const [row] = await this.sql<TimelineRow>(POST_ONCE_BY_AUTHOR_ID, [authorId, text, formToken]);
+    if (row) return { replayed: false, message: toTimelineMessage(row) };
+    const [earlier] = await this.sql<TimelineRow>(POSTED_WITH_TOKEN, [authorId, formToken]);
+    if (earlier) return { replayed: true, message: toTimelineMessage(earlier) };
+    const [token] = await this.sql(`select 1 from "post_form_tokens" where "author_id" = $1 and "token" = $2::uuid`, [
+      authorId,
+      formToken,
+    ]);
+    if (!token) throw errors.userNotFound();
+    return { replayed: true, message: null };
   }
 
   /**

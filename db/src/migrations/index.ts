@@ -5,6 +5,7 @@ import { Migration20261129000000_author_id_index } from './Migration202611290000
 import { Migration20261129000100_public_covering_index } from './Migration20261129000100_public_covering_index';
 import { Migration20261129000200_rate_limits } from './Migration20261129000200_rate_limits';
 import { Migration20261206000000_nfc_usernames } from './Migration20261206000000_nfc_usernames';
+import { Migration20261206010000_post_form_tokens } from './Migration20261206010000_post_form_tokens';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000100_public_covering_index', class: Migration20261129000100_public_covering_index },
   { name: 'Migration20261129000200_rate_limits', class: Migration20261129000200_rate_limits },
   { name: 'Migration20261206000000_nfc_usernames', class: Migration20261206000000_nfc_usernames },
+  { name: 'Migration20261206010000_post_form_tokens', class: Migration20261206010000_post_form_tokens },
 ];
