@@ -1,10 +1,5 @@
 import { isDomainError } from '@minitwit/db';
-
-/** The simulator contract's error body. */
-export interface ErrorBody {
-  status: number;
-  error_msg: string;
-}
+import type { ErrorBody } from './responses';
 
 /** An HTTP-level refusal raised by the API's own checks (auth, query and body validation). */
 export class ApiError extends Error {

@@ -4,11 +4,16 @@ import { ApiError } from '../http/api-error';
 import { jsonBody } from '../http/json-body';
 import { latestOf, readLatest } from '../http/latest';
 import { databaseRegistrationLimit, limitRegistrations } from '../http/registration-limit';
+import type { FollowsBody, LatestBody, SimulatorMessage } from '../http/responses';
 import { requireSimulator } from '../http/simulator-auth';
 import { followBody, messageBody, parseBody, parseNo, registerBody } from '../http/validation';
 
 /** Messages as the simulator reads them: `pub_date` in Unix seconds, as in the reference. */
-const toSimulatorMessage = (message: { text: string; pubDate: Date; author: { username: string } }) => ({
+const toSimulatorMessage = (message: {
+  text: string;
+  pubDate: Date;
+  author: { username: string };
+}): SimulatorMessage => ({
   content: message.text,
   pub_date: Math.floor(message.pubDate.getTime() / 1000),
   user: message.author.username,
@@ -30,7 +35,8 @@ export function simulatorRoutes({ db, publisher, simulatorCredentials, registrat
   const registrations = limitRegistrations(registrationLimit ?? databaseRegistrationLimit(db), simulatorCredentials);
 
   router.get('/latest', async (_req, res) => {
-    res.json({ latest: await db.simulator.getLatest() });
+    const body: LatestBody = { latest: await db.simulator.getLatest() };
+    res.json(body);
   });
 
   // Every route below records `?latest=`; GET /latest above only reads it.
@@ -71,7 +77,8 @@ export function simulatorRoutes({ db, publisher, simulatorCredentials, registrat
   router.get('/fllws/:username', auth, async (req, res) => {
     const limit = parseNo(req.query.no);
     const user = await db.users.requireByUsername(usernameParam(req), { latest: latestOf(res) });
-    res.json({ follows: await db.follows.followingOf(user.id, limit) });
+    const body: FollowsBody = { follows: await db.follows.followingOf(user.id, limit) };
+    res.json(body);
   });
 
   router.post('/fllws/:username', auth, json, async (req, res) => {

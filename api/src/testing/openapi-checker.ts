@@ -8,6 +8,8 @@ interface Operation {
   responses: Record<string, { content?: Record<string, unknown> }>;
 }
 
+const documentedPaths = (openApiDocument.paths ?? {}) as Record<string, Record<string, Operation>>;
+
 /**
  * Holds the API to its OpenAPI document: each observed answer must be a
  * documented (path, method, status) and its body must match the documented
@@ -16,7 +18,7 @@ interface Operation {
 export class OpenApiChecker {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly seen = new Set<string>();
-  private readonly paths = Object.keys(openApiDocument.paths).map((template) => ({
+  private readonly paths = Object.keys(documentedPaths).map((template) => ({
     template,
     pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
   }));
@@ -31,7 +33,7 @@ export class OpenApiChecker {
     const path = this.paths.find(({ pattern }) => pattern.test(pathname));
     if (!path) return [`${pathname} is not a documented path`];
     const verb = method.toLowerCase();
-    const operation = (openApiDocument.paths as Record<string, Record<string, Operation>>)[path.template]?.[verb];
+    const operation = documentedPaths[path.template]?.[verb];
     if (!operation) return [`${method} ${path.template} is not documented`];
     const response = operation.responses[String(status)];
     if (!response) return [`${method} ${path.template} → ${status} is not documented`];
@@ -46,8 +48,8 @@ export class OpenApiChecker {
   /** Documented answers no test has produced. */
   unexercised(): string[] {
     const all: string[] = [];
-    for (const [template, operations] of Object.entries(openApiDocument.paths)) {
-      for (const [verb, operation] of Object.entries(operations as Record<string, Operation>)) {
+    for (const [template, operations] of Object.entries(documentedPaths)) {
+      for (const [verb, operation] of Object.entries(operations)) {
         for (const status of Object.keys(operation.responses)) all.push(`${verb} ${template} ${status}`);
       }
     }
