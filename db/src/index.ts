@@ -2,7 +2,7 @@ export { databaseEnvSchema, databaseOptionsFrom, optionalUrl, type DatabaseEnv, 
 export { openDatabase, type Database } from './database';
 export { DomainError, errors, isDomainError, type DomainErrorKind } from './errors';
 export { decodeCursor, encodeCursor, type Cursor } from './domain/cursor';
-export type { FollowChange } from './domain/follows';
+export type { FollowChange, FollowCounts, FollowListEntry, FollowListPage } from './domain/follows';
 export type { FormPostResult } from './domain/messages';
 export { MAX_MESSAGE_CHARS, MAX_USERNAME_CHARS, charCount, type RegistrationInput } from './domain/rules';
 export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from './domain/timelines';

@@ -39,6 +39,47 @@ const REPORT = `
   select (select "id" from "who") as "who_id", (select "id" from "whom") as "whom_id",
          exists (select 1 from "changed") as "changed"`;
 
+/** A profile's two figures. */
+export interface FollowCounts {
+  followers: number;
+  following: number;
+}
+
+/** Someone in a followers/following list. */
+export interface FollowListEntry {
+  id: number;
+  username: string;
+  email: string;
+}
+
+export interface FollowListPage {
+  users: FollowListEntry[];
+  /** The last id shown, where the next page starts (`id > after`); null on the last page. */
+  nextAfter: number | null;
+}
+
+/**
+ * Both counts are index-only range scans: followers on ("whom_id", "who_id"),
+ * following on the primary key ("who_id", "whom_id").
+ */
+const COUNTS = `
+  select (select count(*) from "followers" where "whom_id" = $1)::int as "followers",
+         (select count(*) from "followers" where "who_id" = $1)::int as "following"`;
+
+/**
+ * One page of a list, keyset on the other user's id (ascending: the order
+ * they joined), so a page reads `limit` index entries after the cursor
+ * however long the list is. $1 the profile, $2 after id, $3 limit + 1.
+ */
+const LIST_OF = {
+  followers: `
+    select u."id", u."username", u."email" from "followers" f join "users" u on u."id" = f."who_id"
+    where f."whom_id" = $1 and f."who_id" > $2 order by f."who_id" limit $3`,
+  following: `
+    select u."id", u."username", u."email" from "followers" f join "users" u on u."id" = f."whom_id"
+    where f."who_id" = $1 and f."whom_id" > $2 order by f."whom_id" limit $3`,
+} as const;
+
 export class FollowStore {
   constructor(private readonly sql: Sql) {}
 
@@ -69,6 +110,22 @@ export class FollowStore {
   async followedIds(whoId: number): Promise<number[]> {
     const rows = await this.sql<{ whom_id: number }>(`select "whom_id" from "followers" where "who_id" = $1`, [whoId]);
     return rows.map((row) => row.whom_id);
+  }
+
+  async counts(userId: number): Promise<FollowCounts> {
+    const [row] = await this.sql<FollowCounts>(COUNTS, [userId]);
+    return row ?? { followers: 0, following: 0 };
+  }
+
+  /** Who follows `userId` (`followers`) or whom they follow (`following`), one page after `after`. */
+  async listPage(
+    list: keyof typeof LIST_OF,
+    userId: number,
+    request: { limit: number; after?: number | undefined },
+  ): Promise<FollowListPage> {
+    const rows = await this.sql<FollowListEntry>(LIST_OF[list], [userId, request.after ?? 0, request.limit + 1]);
+    const users = rows.slice(0, request.limit);
+    return { users, nextAfter: rows.length > request.limit ? (users.at(-1)?.id ?? null) : null };
   }
 
   private async change(statement: string, who: string, whom: string, latest?: number): Promise<FollowChange> {

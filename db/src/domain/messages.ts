@@ -66,6 +66,21 @@ export const isFormToken = (token: string): boolean =>
 export type FormPostResult =
   { replayed: false; message: TimelineMessage } | { replayed: true; message: TimelineMessage | null };
 
+/**
+ * $1 message id, $2 the signed-in author. `not "flagged"` is checked again by
+ * the update on the row it locks, so two deletes at once publish one removal.
+ */
+const DELETE_OWN = `
+  with "target" as (select "author_id" from "messages" where "id" = $1 and not "flagged"),
+  "deleted" as (
+    update "messages" set "flagged" = true, "deleted_at" = now()
+    where "id" = $1 and "author_id" = $2 and not "flagged" returning 1)
+  select (select "author_id" from "target") as "author_id", exists (select 1 from "deleted") as "deleted"`;
+
+/** What `deleteOwn` did: the removal to publish, or why nothing changed. */
+export type DeleteOutcome =
+  { outcome: 'deleted'; message: { id: number; authorId: number } } | { outcome: 'not_found' | 'not_yours' };
+
 export class MessageStore {
   constructor(
     private readonly sql: Sql,
@@ -135,5 +150,18 @@ export class MessageStore {
       for (const message of messages) message.flagged = true;
       return messages.map((message) => ({ id: message.id, authorId: message.authorId }));
     });
+  }
+
+  /**
+   * The author deletes one of their messages: `flagged` (what every read of
+   * this and the previous release filters on) and `deleted_at` (who hid it:
+   * the author, not an operator) in one statement. Someone else's message
+   * changes nothing and says so; a message already gone (deleted, flagged,
+   * unknown) is `not_found`, as the author would see it.
+   */
+  async deleteOwn(authorId: number, messageId: number): Promise<DeleteOutcome> {
+    const [row] = await this.sql<{ author_id: number | null; deleted: boolean }>(DELETE_OWN, [messageId, authorId]);
+    if (row?.deleted) return { outcome: 'deleted', message: { id: messageId, authorId } };
+    return { outcome: row?.author_id === null || row?.author_id === authorId ? 'not_found' : 'not_yours' };
   }
 }

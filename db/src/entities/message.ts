@@ -7,6 +7,8 @@ export interface Message {
   /** Millisecond precision in the column, so a JS Date round-trips exactly inside paging cursors. */
   pubDate: Date;
   flagged: boolean;
+  /** Set when the author deleted it (which also sets `flagged`, what every read filters on). */
+  deletedAt?: Date | null;
 }
 
 export const MessageSchema = new EntitySchema<Message>({
@@ -18,5 +20,6 @@ export const MessageSchema = new EntitySchema<Message>({
     text: { type: 'text' },
     pubDate: { type: 'Date', columnType: 'timestamptz(3)', defaultRaw: 'now()', fieldName: 'pub_date' },
     flagged: { type: 'boolean', default: false },
+    deletedAt: { type: 'Date', columnType: 'timestamptz(3)', nullable: true, fieldName: 'deleted_at' },
   },
 });

@@ -6,6 +6,8 @@ import { Migration20261129000100_public_covering_index } from './Migration202611
 import { Migration20261129000200_rate_limits } from './Migration20261129000200_rate_limits';
 import { Migration20261206000000_nfc_usernames } from './Migration20261206000000_nfc_usernames';
 import { Migration20261206010000_post_form_tokens } from './Migration20261206010000_post_form_tokens';
+import { Migration20261206100000_message_deleted_at } from './Migration20261206100000_message_deleted_at';
+import { Migration20261206100100_followers_by_whom_index } from './Migration20261206100100_followers_by_whom_index';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -20,4 +22,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000200_rate_limits', class: Migration20261129000200_rate_limits },
   { name: 'Migration20261206000000_nfc_usernames', class: Migration20261206000000_nfc_usernames },
   { name: 'Migration20261206010000_post_form_tokens', class: Migration20261206010000_post_form_tokens },
+  { name: 'Migration20261206100000_message_deleted_at', class: Migration20261206100000_message_deleted_at },
+  { name: 'Migration20261206100100_followers_by_whom_index', class: Migration20261206100100_followers_by_whom_index },
 ];
