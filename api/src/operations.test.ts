@@ -1,3 +1,4 @@
+import { buildInfo } from '@minitwit/monitoring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiUnderTest, startApiUnderTest } from './testing/api-under-test';
 import { send } from './testing/http-client';
@@ -19,13 +20,14 @@ describe('operator endpoints', () => {
   it('reports health per dependency; a failing Redis is a detail (200, degraded), not unready', async () => {
     const healthy = await send(api.internalUrl, { method: 'GET', path: '/healthz' });
     expect(healthy.status).toBe(200);
-    expect(healthy.json).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+    expect(healthy.json).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' }, ...buildInfo() });
     redisUp = false;
     const sick = await send(api.internalUrl, { method: 'GET', path: '/healthz' });
     expect(sick.status).toBe(200);
     expect(sick.json).toEqual({
       status: 'degraded',
       checks: { database: 'ok', redis: 'failing: connection refused' },
+      ...buildInfo(),
     });
     redisUp = true;
   });

@@ -3,6 +3,7 @@ export { createServiceMetrics, type PoolStats, type RedisState, type ServiceMetr
 export { REDACTED, redact } from './redact';
 export { DRAIN_GRACE_MS, closeHttpServer, handleShutdown, trackInFlight } from './lifecycle';
 export { logLevelSchema, parseEnv } from './env';
+export { type BuildInfo, buildInfo, parseBuildInfo, registerBuildInfo } from './build-info';
 export { runHealthChecks, type HealthCheck, type HealthOptions, type HealthReport } from './health';
 export {
   internalRequestHandler,

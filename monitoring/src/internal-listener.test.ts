@@ -1,5 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildInfo } from './build-info';
 import { runHealthChecks } from './health';
 import { type RunningInternal, listenInternal } from './internal-listener';
 import { createLogger } from './logger';
@@ -41,7 +42,7 @@ describe('the internal listener', () => {
   it('answers exactly GET /healthz and GET /metrics', async () => {
     const health = await getExactly(internal.url, '/healthz');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' }, ...buildInfo() });
     const metrics = await getExactly(internal.url, '/metrics?ignored=1');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('test_figure 1');

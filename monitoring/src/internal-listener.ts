@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { buildInfo } from './build-info';
 import type { HealthReport } from './health';
 import { closeHttpServer } from './lifecycle';
 import type { Logger } from './logger';
@@ -36,7 +37,9 @@ export function internalRequestHandler({ health, registry, logger }: InternalEnd
     try {
       if (path === '/healthz') {
         const report = await health();
-        return send(response, report.status, 'application/json', JSON.stringify(report.body));
+        // The running build beside the checks: a rolling deploy is watched by asking each replica.
+        const { version, revision } = buildInfo();
+        return send(response, report.status, 'application/json', JSON.stringify({ ...report.body, version, revision }));
       }
       send(response, 200, registry.contentType, await registry.metrics());
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerBuildInfo } from './build-info';
 import { type PoolStats, registerPoolGauges } from './pool-metrics';
 import { type RedisState, registerRedisGauge } from './redis-metrics';
 
@@ -19,12 +20,14 @@ export interface ServiceMetrics {
 
 /**
  * A registry per service, labelled with the service name so one Prometheus can
- * tell replicas and services apart; the process/runtime defaults come for free.
+ * tell replicas and services apart; the process/runtime defaults come for free,
+ * and `minitwit_build_info` says which build runs.
  */
 export function createServiceMetrics(service: string): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  registerBuildInfo(registry);
   const httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by route template and status',

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
+import { buildInfo } from '@minitwit/monitoring';
 import { getExactly, unrefusedSpellings } from '@minitwit/monitoring/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
@@ -40,7 +41,7 @@ describe.skipIf(Boolean(missing))('the web app keeps its operator endpoints off 
   it('serves them on the internal port', async () => {
     const health = await getExactly(web.internalUrl, '/healthz');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' }, ...buildInfo() });
     const metrics = await getExactly(web.internalUrl, '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('http_requests_total');

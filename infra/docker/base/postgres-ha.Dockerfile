@@ -35,3 +35,15 @@ VOLUME /var/lib/postgresql/data
 EXPOSE 5432 8008 8432 9854
 ENTRYPOINT ["minitwit-postgres-ha"]
 CMD ["node"]
+# Which build this is (issue 21; infra/release/build-images.sh passes these): OCI labels
+# for registries and `docker inspect`. Last, so that a new
+# version rebuilds no layer. Unset (a build by hand): the labels are empty.
+ARG MINITWIT_VERSION=
+ARG MINITWIT_REVISION=
+ARG MINITWIT_SOURCE=
+ARG MINITWIT_CREATED=
+LABEL org.opencontainers.image.title="minitwit-postgres-ha" \
+      org.opencontainers.image.version="${MINITWIT_VERSION}" \
+      org.opencontainers.image.revision="${MINITWIT_REVISION}" \
+      org.opencontainers.image.source="${MINITWIT_SOURCE}" \
+      org.opencontainers.image.created="${MINITWIT_CREATED}"

@@ -1,7 +1,7 @@
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { minitwitDashboard, stats, timeSeries } from './panels';
+import { minitwitDashboard, ranking, stats, timeSeries } from './panels';
 
-/** What the product does: people, messages, follows, live viewers, and the simulator's traffic. */
+/** What the product does: people, messages, follows, live viewers, the simulator's traffic, and which release runs. */
 export function businessDashboard() {
   return minitwitDashboard('business', {
     title: 'Business',
@@ -90,6 +90,22 @@ export function businessDashboard() {
           },
         ],
         width: 9,
+      }),
+    )
+    .withRow(new RowBuilder('Release'))
+    .withPanel(
+      ranking({
+        title: 'Running versions',
+        description:
+          'Which release (version and git revision) does each service run, on how many replicas? Two rows for one service: a deploy is rolling.',
+        queries: [
+          {
+            expr: 'count by (service, version, revision) (minitwit_build_info)',
+            legend: '{{service}} {{version}} {{revision}}',
+          },
+        ],
+        width: 24,
+        height: 6,
       }),
     )
     .build();

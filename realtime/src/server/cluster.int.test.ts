@@ -1,4 +1,5 @@
 import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
+import { buildInfo } from '@minitwit/monitoring';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PublisherHandle, createPublisher } from '../publish/create-publisher';
 import {
@@ -126,7 +127,7 @@ describe.skipIf(skip).each(availableBackends())(
 
     it('reports Redis in its health check', async () => {
       const response = await fetch(`${servers[0]!.internalUrl}/healthz`);
-      expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+      expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' }, ...buildInfo() });
     });
   },
 );

@@ -1,4 +1,5 @@
 import { type TestDatabase, createTestDatabase } from '@minitwit/db/testing';
+import { buildInfo } from '@minitwit/monitoring';
 import { getExactly, unrefusedSpellings } from '@minitwit/monitoring/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../testing/harness';
@@ -27,7 +28,7 @@ describe('a realtime server keeps its operator endpoints off the public port', (
   it('serves them on the internal port', async () => {
     const health = await getExactly(server.internalUrl, '/healthz');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', checks: { database: 'ok' }, ...buildInfo() });
     const metrics = await getExactly(server.internalUrl, '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('realtime_connected_sockets');
