@@ -45,6 +45,17 @@ export interface MessagesRemoved {
   committedAt?: number;
 }
 
+/**
+ * Someone followed or unfollowed someone (issue 22 item 12), sent to the
+ * open profile pages of both: each adjusts the count it shows by one. Sent
+ * only when the graph changed, so the change is exact.
+ */
+export interface FollowChanged {
+  whoId: number;
+  whomId: number;
+  following: boolean;
+}
+
 /** A browser's report that a live message reached it (sampled; the server times it). */
 export interface DeliveryReceipt {
   id: number;
@@ -56,11 +67,13 @@ export const EVENTS = {
   timelineSubscribe: 'timeline:subscribe',
   deliveryReceipt: 'delivery:receipt',
   timelineResync: 'timeline:resync',
+  followChanged: 'follow:changed',
 } as const;
 
 export interface ServerToClientEvents {
   'message:created': (message: LiveMessage) => void;
   'message:removed': (removed: MessagesRemoved) => void;
+  'follow:changed': (change: FollowChanged) => void;
   /**
    * Live events may have been lost (Redis was away): subscribe again, so the
    * backlog closes the gap. Sent to every socket when a realtime server's or a

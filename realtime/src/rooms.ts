@@ -9,6 +9,7 @@
  */
 const authorRooms = new Map<number, string>();
 const viewerRooms = new Map<number, string>();
+const profileRooms = new Map<number, string>();
 /** Bounds each cache (~5 MB); past it the cache starts over, which only costs the sharing. */
 const MAX_CACHED = 100_000;
 
@@ -31,4 +32,10 @@ export const rooms = {
    * shows someone else's page must not start receiving the followed author.
    */
   viewer: (userId: number): string => named(viewerRooms, 'viewer:', userId),
+  /**
+   * The sockets showing `userId`'s profile page: they hear its follow counts
+   * change. Not the author room, which My Timeline sockets of every follower
+   * sit in: a popular author's new follower would reach all of those.
+   */
+  profile: (userId: number): string => named(profileRooms, 'profile:', userId),
 };

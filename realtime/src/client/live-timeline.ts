@@ -1,6 +1,7 @@
 import { type ManagerOptions, type Socket, type SocketOptions, io as connect } from 'socket.io-client';
 import {
   type ClientToServerEvents,
+  type FollowChanged,
   type LiveMessage,
   type LiveScope,
   RECEIPT_INTERVAL_MS,
@@ -42,6 +43,8 @@ export interface LiveTimelineOptions {
   onMessages(messages: LiveMessage[]): void;
   /** Messages to take off the page (flagged); ids the page does not show are harmless. */
   onRemove(ids: number[]): void;
+  /** A follow or unfollow that changes the counts of a profile page (scope `user`). */
+  onFollowChanged?(change: FollowChanged): void;
   onStatus?(status: LiveStatus): void;
   /** Overrides for socket.io-client, e.g. `extraHeaders` for a Node test client. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -258,6 +261,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   socket.on('message:removed', ({ ids }) => {
     options.onRemove(state.remove(ids));
   });
+  socket.on('follow:changed', (change) => options.onFollowChanged?.(change));
 
   status('connecting');
   return {

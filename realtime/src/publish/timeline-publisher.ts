@@ -22,6 +22,8 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
     followChanged({ whoId, whomId, following }) {
       if (following) broadcaster.join(rooms.viewer(whoId), rooms.author(whomId));
       else broadcaster.leave(rooms.viewer(whoId), rooms.author(whomId));
+      // Both profiles' counts change: whom's followers, who's following.
+      broadcaster.emit([rooms.profile(whoId), rooms.profile(whomId)], 'follow:changed', { whoId, whomId, following });
     },
     messagesFlagged(messages) {
       if (messages.length === 0) return;

@@ -41,7 +41,7 @@ const VIEWS = [
   { scope: 'home', signed_in: 'true' },
 ];
 
-const EVENT_NAMES: (keyof ServerToClientEvents)[] = ['message:created', 'message:removed'];
+const EVENT_NAMES: (keyof ServerToClientEvents)[] = ['message:created', 'message:removed', 'follow:changed'];
 const SCOPES: LiveScope['kind'][] = ['public', 'user', 'home'];
 const HANDSHAKE_RESULTS = ['user', 'anonymous', 'error', 'limited_session', 'limited_address'] as const;
 

@@ -84,7 +84,7 @@ async function subscribeTo(
       await run(() => joinHomeRooms(socket, user.id, deps.db));
       dbScope = { kind: 'home', userId: user.id };
     } else if (scope.kind === 'user') {
-      await socket.join(rooms.author(scope.userId));
+      await socket.join([rooms.author(scope.userId), rooms.profile(scope.userId)]);
       dbScope = scope;
     } else {
       await socket.join(rooms.public());
