@@ -1,13 +1,13 @@
 /**
  * The release notes of a version: every commit since the previous version tag,
  * newest first, one line each (the commit subject says what and why, by the
- * house rule), prepended to CHANGELOG.md and written alone for the GitHub
- * release body. Run by infra/release/release.sh; usable by hand:
+ * house rule), in CHANGELOG.md below the earlier versions' and alone for
+ * the GitHub release body. Run by infra/release/release.sh; usable by hand:
  *
- *   tsx infra/release/changelog.ts --version 1.2.0 [--ref HEAD] [--changelog CHANGELOG.md] [--notes notes.md]
+ *   tsx infra/release/changelog.ts --version 1.2.0 [--ref HEAD] [--changelog release/CHANGELOG.md] [--notes release/notes.md]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export interface Commit {
@@ -27,25 +27,19 @@ export function renderSection(version: string, date: string, commits: Commit[], 
   return `## ${version} (${date})\n\n${since}:\n\n${lines.join('\n')}\n`;
 }
 
-/** The new section goes first, under the header; a section for the same version is replaced, not doubled. */
-export function prependSection(existing: string | undefined, version: string, section: string): string {
-  const body = (existing ?? HEADER).startsWith('# Changelog') ? (existing ?? HEADER) : HEADER + '\n' + existing;
-  const [head, ...sections] = body.split(/^(?=## )/m);
-  const kept = sections.filter((old) => !old.startsWith(`## ${version} `));
-  return [head!.trimEnd() + '\n\n', section, ...kept.map((old) => '\n' + old.trimEnd() + '\n')].join('');
+/** The whole file: the header, then one section per version, newest first. */
+export function renderChangelog(sections: string[]): string {
+  return [HEADER, ...sections].join('\n');
 }
 
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** The newest `v*` tag reachable from ref's parent: the version before the one being released at ref. */
-export function previousTag(cwd: string, ref: string): string | undefined {
-  try {
-    return git(cwd, ['describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*', `${ref}^`]) || undefined;
-  } catch {
-    return undefined; // no earlier tag (or ref is the first commit): the whole history
-  }
+/** The version tags reachable from ref, newest version first. */
+export function versionTags(cwd: string, ref: string): string[] {
+  const out = git(cwd, ['tag', '--merged', ref, '--list', 'v[0-9]*', '--sort=-v:refname']);
+  return out ? out.split('\n') : [];
 }
 
 export function commitsSince(cwd: string, ref: string, since: string | undefined): Commit[] {
@@ -59,7 +53,11 @@ export function commitsSince(cwd: string, ref: string, since: string | undefined
     : [];
 }
 
-/** Writes CHANGELOG.md (and the notes file) for `version` at `ref`; returns the section. */
+/**
+ * Writes CHANGELOG.md (every version up to `version` at `ref`, each with the
+ * commits since the tag before it) and the notes file (the new section alone).
+ * Built from the tags each time, so a fresh clone at release writes the whole history.
+ */
 export function generateChangelog(options: {
   cwd: string;
   version: string;
@@ -68,11 +66,18 @@ export function generateChangelog(options: {
   notes?: string;
   date?: string;
 }): string {
-  const since = previousTag(options.cwd, options.ref);
+  const older = versionTags(options.cwd, options.ref).filter((tag) => tag !== `v${options.version}`);
   const date = options.date ?? new Date().toISOString().slice(0, 10);
-  const section = renderSection(options.version, date, commitsSince(options.cwd, options.ref, since), since);
-  const existing = existsSync(options.changelog) ? readFileSync(options.changelog, 'utf8') : undefined;
-  writeFileSync(options.changelog, prependSection(existing, options.version, section));
+  const section = renderSection(options.version, date, commitsSince(options.cwd, options.ref, older[0]), older[0]);
+  const previous = older.map((tag, index) =>
+    renderSection(
+      tag.replace(/^v/, ''),
+      git(options.cwd, ['log', '-1', '--format=%cs', tag]),
+      commitsSince(options.cwd, tag, older[index + 1]),
+      older[index + 1],
+    ),
+  );
+  writeFileSync(options.changelog, renderChangelog([section, ...previous]));
   if (options.notes) writeFileSync(options.notes, section);
   return section;
 }

@@ -5,10 +5,14 @@
 #
 # IMAGE_PREFIX   where the images live: <registry>/<namespace>, e.g.
 #                ghcr.io/acme (GitHub's registry, the workflows' default) or
-#                127.0.0.1:5005/minitwit (a local registry). Default: minitwit-release.
+#                127.0.0.1:5005/minitwit (a local registry). Default: on GitHub
+#                Actions ghcr.io/<the repository's owner, lower case: registry
+#                names are>, elsewhere minitwit-release (local images only).
 # RELEASE_IMAGES which images a release builds (default: both of ours)
 
-: "${IMAGE_PREFIX:=minitwit-release}"
+if [ -z "${IMAGE_PREFIX:-}" ]; then
+  if [ -n "${GITHUB_REPOSITORY_OWNER:-}" ]; then IMAGE_PREFIX="ghcr.io/${GITHUB_REPOSITORY_OWNER,,}"; else IMAGE_PREFIX=minitwit-release; fi
+fi
 : "${RELEASE_IMAGES:=minitwit minitwit-postgres-ha}"
 DOCKER=${DOCKER:-docker}
 
@@ -27,7 +31,7 @@ image_ref() { printf '%s/%s:%s\n' "${IMAGE_PREFIX%/}" "$1" "$2"; }
 # A version is X.Y.Z (an optional leading v is dropped); anything else stops the script.
 normalise_version() {
   local v=${1#v}
-  if [[ ! $v =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
+  if [[ ! $v =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
     echo "not a version: '$1' (expected X.Y.Z or vX.Y.Z)" >&2
     return 1
   fi
@@ -35,3 +39,11 @@ normalise_version() {
 }
 
 step() { printf '\n== %s\n' "$*"; }
+
+# Logs in to IMAGE_PREFIX's registry when a password is given (REGISTRY_USER, REGISTRY_PASSWORD).
+registry_login() {
+  [ -n "${REGISTRY_PASSWORD:-}" ] || return 0
+  local registry=${IMAGE_PREFIX%%/*}
+  step "docker login $registry as ${REGISTRY_USER:?REGISTRY_USER is needed with REGISTRY_PASSWORD}"
+  printf '%s' "$REGISTRY_PASSWORD" | "$DOCKER" login "$registry" --username "$REGISTRY_USER" --password-stdin
+}
