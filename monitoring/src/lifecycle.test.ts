@@ -1,5 +1,5 @@
-import { type Server, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server, createServer, request } from 'node:http';
+import { type AddressInfo, Server as NetServer, type Socket, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeHttpServer } from './lifecycle';
 
@@ -50,5 +50,59 @@ describe('closeHttpServer', () => {
     // Synchronously, before closeHttpServer's deferred close runs: io.close() does this.
     server.close();
     await expect(closed).resolves.toBeUndefined();
+  });
+
+  /**
+   * The trick closeHttpServer relies on, pinned against the Node it runs on:
+   * it stops an HTTP server with net.Server's close, not http.Server's, which
+   * also drops idle keep-alive connections at once. If one of these fails, a
+   * Node upgrade changed what the trick stands on: look at closeHttpServer again.
+   */
+  describe('against this Node', () => {
+    /** A keep-alive connection that has had one answer and is now idle, with a way to send the next request. */
+    async function idleKeepAlive(port: number): Promise<{ client: Socket; next(): Promise<string> }> {
+      const client = connect(port, '127.0.0.1');
+      let text = '';
+      client.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await expect.poll(() => text).toContain('answered');
+      text = '';
+      return {
+        client,
+        next: () =>
+          new Promise((resolve, reject) => {
+            // Dropped already: no answer.
+            if (client.destroyed) return resolve('');
+            client.once('close', () => resolve(text));
+            client.once('error', reject);
+            client.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+          }),
+      };
+    }
+
+    it('an http.Server is still a net.Server', () => {
+      expect(Object.getPrototypeOf(Server.prototype)).toBe(NetServer.prototype);
+    });
+
+    it("why: http.Server's own close() drops an idle keep-alive connection at once", async () => {
+      const { server, port } = await listen((_request, response) => response.end('answered'));
+      const { client } = await idleKeepAlive(port);
+      const dropped = new Promise((resolve) => client.once('close', resolve));
+      server.close();
+      await dropped;
+      expect(client.destroyed).toBe(true);
+    });
+
+    it('closeHttpServer refuses new connections but answers a request sent on an idle one just after', async () => {
+      const { server, port } = await listen((_request, response) => response.end('answered'));
+      const idle = await idleKeepAlive(port);
+      const closed = closeHttpServer(server, 5_000);
+      await expect.poll(() => server.listening).toBe(false);
+      await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      // Sent after the port closed, inside IDLE_GRACE_MS: as a proxy reusing the connection would.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await idle.next()).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*answered$/);
+      await closed;
+    });
   });
 });

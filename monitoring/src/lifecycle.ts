@@ -61,10 +61,17 @@ export const IDLE_GRACE_MS = 500;
  * Stops an HTTP server the way a rolling deploy needs: the port closes at once
  * (new connections are refused, so a proxy retries them elsewhere), requests
  * in flight finish, and idle keep-alive connections are closed — but only
- * after IDLE_GRACE_MS. Node ≥ 19's `server.close()` drops idle connections at
- * once, and a connection accepted a moment ago whose request has not been read
- * yet counts as idle: its client would get a reset instead of an answer.
+ * after IDLE_GRACE_MS. Node ≥ 19's `server.close()` drops idle keep-alive
+ * connections at once, so a request a proxy or browser has just sent on one
+ * (it cannot know the server is stopping) meets a reset instead of an answer.
  * After `forceMs`, whatever is left is closed. Resolves when every connection is gone.
+ *
+ * Node has no public "stop listening, leave the connections" for an HTTP
+ * server, so this calls net.Server's close on it: http.Server's own close is
+ * that plus `closeIdleConnections()` and clearing its (unref'd) timeout-check
+ * timer, which is left to run until the process exits. lifecycle.test.ts pins
+ * both halves against the Node it runs on ("against this Node"): if Node stops
+ * dropping idle connections in close(), or this stops answering them, it fails.
  */
 export function closeHttpServer(server: Server, forceMs = DRAIN_GRACE_MS): Promise<void> {
   return new Promise((resolve, reject) => {
