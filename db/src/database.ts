@@ -5,6 +5,7 @@ import { MessageStore } from './domain/messages';
 import { SessionStore } from './domain/sessions';
 import { SimulatorStateStore } from './domain/simulator-state';
 import { StatsReader } from './domain/stats';
+import { SuggestionReader } from './domain/suggestions';
 import { TimelineReader } from './domain/timelines';
 import { UserStore } from './domain/users';
 import { type DiskGuard, guardDisk } from './disk-guard';
@@ -24,6 +25,8 @@ export interface Database {
   timelines: TimelineReader;
   simulator: SimulatorStateStore;
   stats: StatsReader;
+  /** People a viewer might follow (an empty My Timeline suggests them). */
+  suggestions: SuggestionReader;
   /** True when running on the embedded PostgreSQL (no DATABASE_URL). */
   embedded: boolean;
   /** Cheap liveness query for health endpoints. */
@@ -83,6 +86,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     timelines: new TimelineReader(sql),
     simulator: new SimulatorStateStore(sql),
     stats: new StatsReader(orm),
+    suggestions: new SuggestionReader(sql),
     embedded: embedded !== undefined,
     async ping() {
       await sql('select 1');

@@ -7,6 +7,7 @@ export type { FormPostResult } from './domain/messages';
 export { MAX_MESSAGE_CHARS, MAX_USERNAME_CHARS, charCount, type RegistrationInput } from './domain/rules';
 export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from './domain/timelines';
 export type { UserSummary } from './domain/users';
+export type { SuggestedAuthor } from './domain/suggestions';
 export { RESERVED_USERNAMES, canonicalUsername, isReservedUsername } from './domain/usernames';
 export { sessionIdOf } from './domain/sessions';
 export type { BusinessCounts } from './domain/stats';

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SESSION_COOKIE } from '../../realtime/src/contract';
-import { PASSWORD, gotoHydrated, loginViaForm, postForm, registerViaForm, uniqueName } from './helpers';
+import { PASSWORD, gotoHydrated, loginViaForm, postForm, registerViaForm, signOutViaForm, uniqueName } from './helpers';
 
 test.describe('register', () => {
   const cases: { name: string; fields: Record<string, string>; error: string }[] = [
@@ -35,12 +35,12 @@ test.describe('register', () => {
   for (const { name, fields, error } of cases) {
     test(`error: ${name}`, async ({ page }) => {
       await gotoHydrated(page, '/register');
-      await expect(page).toHaveTitle('Sign Up | MiniTwit');
+      await expect(page).toHaveTitle('Sign up | MiniTwit');
       await page.getByLabel('Username').fill(fields.username ?? '');
       await page.getByLabel('E-Mail').fill(fields.email ?? '');
       await page.getByLabel('Password', { exact: true }).fill(fields.password ?? '');
       await page.getByLabel('Password (repeat)').fill(fields.password2 ?? '');
-      await page.getByRole('button', { name: 'Sign Up' }).click();
+      await page.getByRole('button', { name: 'Sign up' }).click();
       await expect(page.locator('div.error')).toContainText(error);
       await expect(page).toHaveURL(/\/register$/);
       // What was typed is kept for the next try.
@@ -51,15 +51,15 @@ test.describe('register', () => {
   test('success, then the name is taken', async ({ page }) => {
     const username = uniqueName('reg');
     await registerViaForm(page, username);
-    await expect(page).toHaveURL(/\/login$/);
-    await expect(page).toHaveTitle('Sign In | MiniTwit');
+    await expect(page).toHaveURL(/\/$/);
+    await signOutViaForm(page);
 
     await gotoHydrated(page, '/register');
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('E-Mail').fill('other@example.com');
     await page.getByLabel('Password', { exact: true }).fill('p');
     await page.getByLabel('Password (repeat)').fill('p');
-    await page.getByRole('button', { name: 'Sign Up' }).click();
+    await page.getByRole('button', { name: 'Sign up' }).click();
     await expect(page.locator('div.error')).toContainText('The username is already taken');
   });
 });
@@ -68,6 +68,7 @@ test.describe('login and logout', () => {
   test('errors, success, a fresh session, and logout ends it on the server', async ({ page, context }) => {
     const username = uniqueName('login');
     await registerViaForm(page, username);
+    await signOutViaForm(page);
 
     await loginViaForm(page, `${username}-nobody`);
     await expect(page.locator('div.error')).toContainText('Invalid username');
@@ -75,7 +76,7 @@ test.describe('login and logout', () => {
     await expect(page.locator('div.error')).toContainText('Invalid password');
 
     await loginViaForm(page, username);
-    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged in');
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were signed in');
     await expect(page).toHaveURL(/\/$/);
     await expect(page).toHaveTitle('My Timeline | MiniTwit');
     const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
@@ -89,10 +90,10 @@ test.describe('login and logout', () => {
     expect(renewed?.value).not.toBe(session?.value);
 
     await page.goto('/');
-    await page.getByRole('button', { name: /Sign out/ }).click();
-    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged out');
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were signed out');
     await expect(page).toHaveURL(/\/public$/);
-    await expect(page.getByRole('link', { name: 'Sign In' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
 
     // Replaying either old cookie does not sign anyone in: the sessions are gone server-side.
     for (const old of [session, renewed]) {
@@ -106,6 +107,8 @@ test.describe('login and logout', () => {
   test('repeated failed logins for one username are refused with 429 and Retry-After', async ({ page }) => {
     const username = uniqueName('throttle');
     await registerViaForm(page, username);
+    // Signed out, as someone guessing would be (a signed-in browser is sent on from the sign-in page).
+    await signOutViaForm(page);
     // Ten failures are the account's allowance (lib/server/auth-limits.ts).
     for (let attempt = 0; attempt < 10; attempt++) {
       const response = await postForm(page.request, '/login', { username, password: `guess ${attempt}` });
@@ -119,7 +122,8 @@ test.describe('login and logout', () => {
     // The address is not locked by one account's failures: another user signs in.
     const other = uniqueName('unlocked');
     await registerViaForm(page, other);
+    await signOutViaForm(page);
     await loginViaForm(page, other);
-    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged in');
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were signed in');
   });
 });

@@ -66,11 +66,11 @@ for (const scheme of ['light', 'dark'] as const) {
     await shoot(page, `user-self${suffix}`);
     await page.goto('/logout');
     await shoot(page, `logout${suffix}`);
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged out');
+    await page.getByRole('main').getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were signed out');
 
     await page.goto('/register');
-    await page.getByRole('button', { name: 'Sign Up' }).click();
+    await page.getByRole('button', { name: 'Sign up' }).click();
     await expect(page.locator('div.error')).toBeVisible();
     await shoot(page, `register-error${suffix}`);
     await loginViaForm(page, 'nobody-at-all');

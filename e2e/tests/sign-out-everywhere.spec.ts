@@ -24,7 +24,7 @@ test('sign out everywhere ends the session in the other browser and stops its li
     await page.getByRole('link', { name: 'Sign out everywhere', exact: true }).click();
     await expect(page).toHaveURL(/\/logout\/everywhere$/);
     await page.getByRole('button', { name: 'Sign out everywhere', exact: true }).click();
-    await expect(page.locator('ul.flashes > li')).toHaveText('You were logged out everywhere');
+    await expect(page.locator('ul.flashes > li')).toHaveText('You were signed out everywhere');
     await expect(page).toHaveURL(/\/public$/);
 
     // The other browser's open page hears it without a reload…
@@ -32,7 +32,7 @@ test('sign out everywhere ends the session in the other browser and stops its li
     // …and its next request is signed out.
     await otherPage.goto('/');
     await expect(otherPage).toHaveURL(/\/public$/);
-    await expect(otherPage.getByRole('link', { name: 'Sign In' })).toBeVisible();
+    await expect(otherPage.getByRole('link', { name: 'Sign in' })).toBeVisible();
   } finally {
     await other.close();
   }

@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@minitwit/db/testing';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscribeReply } from '../contract';
 import { type TestServer, createUser, startTestServer, waitFor } from '../testing/harness';
+import { RESPONSE_CLOSE_LISTENER } from './slim-socket';
 
 /** What an idle socket keeps after the handshake (memory per socket, SPEC §4 bench). */
 let database: TestDatabase;
@@ -43,11 +44,26 @@ it('drops the handshake headers and the upgrade request, and keeps the signed-in
   // engine.io's stand-in response no longer holds the request through the TCP socket's close listeners.
   const tcp = (socket!.conn.transport as unknown as { socket: { _socket: NodeJS.EventEmitter } }).socket._socket;
   const listeners = tcp.listeners('close').map(String);
-  expect(listeners).not.toContain('() => this.emit("close")');
+  expect(listeners).not.toContain(RESPONSE_CLOSE_LISTENER);
 });
 
-it('still finds the listener engine.io keeps the request with (a new engine.io must be looked at again)', () => {
-  const require = createRequire(import.meta.url);
-  const engineServer = readFileSync(join(dirname(require.resolve('engine.io')), 'server.js'), 'utf8');
-  expect(engineServer).toContain('socket.once("close", () => this.emit("close"));');
+/**
+ * slimSocket finds engine.io's listener by its source text (there is no public
+ * way to drop the stand-in response): these fail when an engine.io upgrade may
+ * have changed it, so the removal does not stop working silently.
+ */
+describe('the engine.io that socket.io loads', () => {
+  // Resolved from socket.io, as socket.io itself resolves it (not whatever copy a test would find).
+  const fromSocketIo = createRequire(createRequire(import.meta.url).resolve('socket.io'));
+  const engineDir = join(dirname(fromSocketIo.resolve('engine.io')), '..');
+
+  it('is the minor version the listener text was checked against (a new one must be looked at again)', () => {
+    const { version } = JSON.parse(readFileSync(join(engineDir, 'package.json'), 'utf8')) as { version: string };
+    expect(version, 'engine.io changed: re-check RESPONSE_CLOSE_LISTENER in slim-socket.ts').toMatch(/^6\.6\./);
+  });
+
+  it('still registers the listener slimSocket removes, word for word', () => {
+    const engineServer = readFileSync(join(engineDir, 'build', 'server.js'), 'utf8');
+    expect(engineServer).toContain(`socket.once("close", ${RESPONSE_CLOSE_LISTENER});`);
+  });
 });

@@ -2,8 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { RealtimeSocket } from './types';
 
 const NO_HEADERS = Object.freeze({}) as IncomingMessage['headers'];
-/** engine.io 6.6 server.js, WebSocketResponse: `socket.once("close", () => this.emit("close"))`. */
-const RESPONSE_CLOSE_LISTENER = '() => this.emit("close")';
+/**
+ * engine.io 6.6 server.js, WebSocketResponse: `socket.once("close", () => this.emit("close"))`.
+ * Matched by its text because engine.io offers no way to skip or drop that stand-in response;
+ * slim-socket.int.test.ts fails when the engine.io socket.io loads is another minor version or
+ * no longer has this line, so an upgrade cannot make the removal stop silently.
+ */
+export const RESPONSE_CLOSE_LISTENER = '() => this.emit("close")';
 const NO_QUERY = Object.freeze({}) as RealtimeSocket['handshake']['query'];
 
 /**

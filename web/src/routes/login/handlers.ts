@@ -2,10 +2,9 @@ import { canonicalUsername, isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { authLimits } from '$lib/server/auth-limits';
 import { clientAddress } from '$lib/server/client-address';
-import { addFlash, setSessionCookie } from '$lib/server/cookies';
-import { config } from '$lib/server/config';
 import { database } from '$lib/server/database';
 import { readForm, textField } from '$lib/server/form-fields';
+import { startSession } from '$lib/server/start-session';
 import { tooManyAttempts } from '$lib/server/too-many';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
@@ -14,7 +13,7 @@ export const load = ({ locals }: PageServerLoadEvent) => {
 };
 
 export const defaultAction = async (event: RequestEvent) => {
-  const { request, cookies, url, locals } = event;
+  const { request } = event;
   const form = await readForm(request);
   const username = textField(form, 'username');
   const password = textField(form, 'password');
@@ -54,11 +53,6 @@ export const defaultAction = async (event: RequestEvent) => {
     limits.knownAddresses.remember(pair),
   ]);
 
-  // A fresh session id at every sign-in; any session this browser carried before ends.
-  if (locals.sessionToken) await db.sessions.destroy(locals.sessionToken);
-  const ttlMs = config.SESSION_TTL_HOURS * 3_600_000;
-  const token = await db.sessions.create(user.id, ttlMs);
-  setSessionCookie(cookies, url, token, ttlMs);
-  addFlash(cookies, url, 'You were logged in');
+  await startSession(event, user.id, 'You were signed in');
   redirect(303, '/');
 };

@@ -18,6 +18,6 @@ export const defaultAction = async ({ locals, cookies, url }: RequestEvent) => {
     (await publisher()).sessionEnded(sessionIdOf(locals.sessionToken));
   }
   clearSessionCookie(cookies, url);
-  addFlash(cookies, url, 'You were logged out');
+  addFlash(cookies, url, 'You were signed out');
   redirect(303, '/public');
 };

@@ -2,9 +2,9 @@ import { canonicalUsername, isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { authLimits } from '$lib/server/auth-limits';
 import { clientAddress } from '$lib/server/client-address';
-import { addFlash } from '$lib/server/cookies';
 import { database } from '$lib/server/database';
 import { readForm, textField } from '$lib/server/form-fields';
+import { startSession } from '$lib/server/start-session';
 import { tooManyAttempts } from '$lib/server/too-many';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
@@ -13,7 +13,7 @@ export const load = ({ locals }: PageServerLoadEvent) => {
 };
 
 export const defaultAction = async (event: RequestEvent) => {
-  const { request, cookies, url } = event;
+  const { request } = event;
   const form = await readForm(request);
   const input = {
     username: textField(form, 'username'),
@@ -32,8 +32,9 @@ export const defaultAction = async (event: RequestEvent) => {
   if (accountWait > 0 || addressWait > 0) return tooManyAttempts(event, Math.max(accountWait, addressWait), echo);
 
   const db = await database();
+  let user;
   try {
-    await db.users.register(input);
+    user = await db.users.register(input);
   } catch (cause) {
     if (isDomainError(cause) && cause.kind === 'invalid') {
       await limits.registerPerAccount.count(account);
@@ -41,6 +42,7 @@ export const defaultAction = async (event: RequestEvent) => {
     }
     throw cause;
   }
-  addFlash(cookies, url, 'You were successfully registered and can login now');
-  redirect(303, '/login');
+  // Signed in at once, as a sign-in would (the sign-in limits are not spent: no password was guessed).
+  await startSession(event, user.id, 'You were signed up and signed in');
+  redirect(303, '/');
 };

@@ -21,6 +21,6 @@ export const defaultAction = async ({ locals, cookies, url }: RequestEvent) => {
     (await publisher()).sessionEnded(ended);
   }
   clearSessionCookie(cookies, url);
-  addFlash(cookies, url, 'You were logged out everywhere');
+  addFlash(cookies, url, 'You were signed out everywhere');
   redirect(303, '/public');
 };
