@@ -41,8 +41,26 @@ export const failFastConnection = {
  */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53100|57014|25006)/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOENT']);
-const UNAVAILABLE_TEXT =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Timeout acquiring a connection|Unable to acquire a connection|connection is closed|Connection refused/i;
+/**
+ * Errors that carry no code: the drivers say "unreachable" only in words, so
+ * these are matched by text (case-insensitive). Each phrase is written by the
+ * dependency named beside it; fail-fast.test.ts fails when a phrase is no
+ * longer in that dependency's source, and when the real pg, pg-pool and knex
+ * (through MikroORM) stop producing errors classified here, so an upgrade that
+ * rewords one cannot turn an outage's 503 back into a 500 silently.
+ */
+export const UNAVAILABLE_PHRASES = {
+  'Connection terminated': 'pg', // "… unexpectedly", "… due to connection timeout"
+  'connection timeout': 'pg-pool',
+  'timeout exceeded when trying to connect': 'pg-pool',
+  'not queryable': 'pg',
+  'Timeout acquiring a connection': 'knex',
+  'Unable to acquire a connection': 'knex',
+  'Connection refused': '@electric-sql/pglite',
+} as const;
+/** Error names (not codes) that mean the same: knex's pool timeout and MikroORM's connection failure. */
+export const UNAVAILABLE_NAMES = { KnexTimeoutError: 'knex', ConnectionException: '@mikro-orm/core' } as const;
+const UNAVAILABLE_TEXT = new RegExp(Object.keys(UNAVAILABLE_PHRASES).join('|'), 'i');
 
 /**
  * True when an error says the database cannot be reached or is shutting down
@@ -60,7 +78,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     errors?: unknown;
   };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
-  if (name === 'KnexTimeoutError' || name === 'ConnectionException') return true;
+  if (typeof name === 'string' && Object.hasOwn(UNAVAILABLE_NAMES, name)) return true;
   if (typeof message === 'string' && UNAVAILABLE_TEXT.test(message)) return true;
   if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   return isDatabaseUnavailable(cause, depth + 1);
