@@ -11,7 +11,9 @@
  *      shared working tree (`git archive <rev> db | tar -x`, into
  *      node_modules/.cache, where its npm imports resolve; a git worktree
  *      is not wanted in a tree several people edit);
- *   3. runs db/src/tools/previous-release-driver.ts inside that old package
+ *   3. runs the old release's migrate tool (a rollback redeploys its migrate
+ *      job: it must accept a schema with migrations it does not know), then
+ *      db/src/tools/previous-release-driver.ts inside that old package
  *      (so its `../index` is the old code), as a service of that release opens
  *      the database (DATABASE_MIGRATIONS=wait): it must start, read what the
  *      newer release wrote and write as it always did;
@@ -101,7 +103,7 @@ describe.skipIf(skipped)('rollback across a migration: the previous release on t
     if (!process.env.PREVIOUS_RELEASE_REF) expect(newer.length).toBeGreaterThan(0);
   });
 
-  it('starts on the migrated database, reads the new release’s writes, writes as it did; the new release reads them', async () => {
+  it('its migrate job passes, it starts on the migrated database, reads the new release’s writes, writes as it did; the new release reads them', async () => {
     const { db } = database;
     const author = await db.users.register({
       username: fixtures.author,
@@ -112,6 +114,14 @@ describe.skipIf(skipped)('rollback across a migration: the previous release on t
     const doomed = await db.messages.post(author.id, fixtures.deleted);
     // A current-release feature on a column the previous release never heard of (deleted_at).
     await db.messages.deleteOwn(author.id, doomed.id);
+
+    // A rollback redeploys the previous release's migrate job too: it must find nothing to do.
+    const migrated = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(oldTree, 'db/src/tools/migrate.ts')],
+      { cwd: root, timeout: 90_000, env: { ...process.env, DATABASE_URL: database.url! } },
+    );
+    expect(migrated.stdout).toMatch(/migrate: schema up to date/);
 
     const driver = join(oldTree, 'db/src/tools/previous-release-driver.ts');
     const output = await promisify(execFile)(
