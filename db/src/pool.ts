@@ -12,11 +12,12 @@ import type { ConnectionTarget } from './orm';
 /**
  * How long an idle connection stays open (pg's default is 10 s). A new one
  * costs a DNS lookup, a TCP connect and a SCRAM handshake, paid by the request
- * that needed it: under Docker the lookup goes to the engine's embedded DNS,
- * which answered in 30-130 ms during the Swarm topology tests (2026-11-29),
- * and once not within 1 s. With 10 s, the second connection that two
- * overlapping requests (or a request and a health probe) need was closed
- * again between overlaps, and every overlap paid a fresh connect.
+ * that needed it, and under Docker the lookup goes to the engine's embedded
+ * DNS, which can take tens of milliseconds and now and then over a second
+ * (docs/decisions.md, "Database connections stay open 5 minutes"). With 10 s,
+ * the second connection that two overlapping requests (or a request and a
+ * health probe) need was closed again between overlaps, and every overlap
+ * paid a fresh connect.
  */
 export const IDLE_CONNECTION_MS = 5 * 60_000;
 

@@ -85,7 +85,7 @@ const RECONNECT: Partial<ManagerOptions> = {
  * returns. Short on purpose: a server's pages re-read from the same id (the resync's), and reads
  * waiting at the same time in its coalescing reader (server/backlog-reader.ts) are one database read,
  * which also bounds the herd; spread over 0.5 s they met less and the wait alone cost a page up to
- * 0.5 s of its 2 s (catch-up p95 1.25-2.8 s in the Redis outage scenario).
+ * 0.5 s of its 2 s (docs/decisions.md, "Pages resync after a Redis outage").
  */
 const RESYNC_SPREAD_MS = 100;
 
@@ -95,7 +95,7 @@ const RESYNC_SPREAD_MS = 100;
  * request continues from there. Requests are spaced so that, with the
  * receipts, a page stays well under the server's per-socket event rate
  * (SOCKET_LIMITS.eventsPerSecond, 10/s), which drops what is over it. Past
- * MAX_BACKLOG_PAGES (10,000 messages) the page gives up and offers a reload.
+ * MAX_BACKLOG_PAGES (× BACKLOG_LIMIT: 25,000 messages) the page gives up and offers a reload.
  */
 const BACKLOG_PAGE_SPACING_MS = 200;
 const MAX_BACKLOG_PAGES = 50;
@@ -165,7 +165,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
           // The server or its database hiccuped: try again on the same connection, backing off.
           // The socket may be in its rooms already: live messages keep waiting in the buffer for
           // the retry's backlog (shown now, they would carry the newest id past that backlog, and
-          // the retry would read after them: a gap; issue 12's frozen-replica run lost 41).
+          // the retry would read after them: a gap; docs/decisions.md, "No gaps").
           attempt += 1;
           retry = setTimeout(() => subscribe(), jittered(Math.min(10_000, 500 * 2 ** attempt)));
           return;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth';
@@ -11,21 +12,27 @@ import type { PageServerLoadEvent, RequestEvent } from './$types';
 /** My Timeline: the viewer's messages and those of everyone they follow. */
 export const load = async ({ locals, url }: PageServerLoadEvent) => {
   if (!locals.user) redirect(303, '/public');
-  return { timeline: await loadTimeline({ kind: 'home', userId: locals.user.id }, url) };
+  return {
+    timeline: await loadTimeline({ kind: 'home', userId: locals.user.id }, url),
+    // One per rendered post form: submitting that form again records nothing new (issue 22, item 2).
+    postToken: randomUUID(),
+  };
 };
 
 export const postAction = async ({ locals, request, cookies, url }: RequestEvent) => {
   const user = requireUser(locals);
-  const text = textField(await readForm(request), 'text');
+  const form = await readForm(request);
+  const text = textField(form, 'text');
   const db = await database();
-  let message;
+  let posted;
   try {
-    message = await db.messages.post(user.id, text);
+    posted = await db.messages.postOnce(user.id, text, textField(form, 'token'));
   } catch (cause) {
     if (isDomainError(cause) && cause.kind === 'invalid') return fail(400, { error: cause.message, text });
     throw cause;
   }
-  (await publisher()).messagePosted(message);
+  // A replay answers as the first submit did; its message was published then.
+  if (!posted.replayed) (await publisher()).messagePosted(posted.message);
   addFlash(cookies, url, 'Your message was recorded');
   redirect(303, '/');
 };

@@ -41,6 +41,19 @@ export function newMessagesLabel(count: number): string {
   return count === 1 ? '1 new message' : `${count} new messages`;
 }
 
+/** What a screen reader hears when messages appear at the top of the timeline being read. */
+export function arrivedAnnouncement(items: readonly TimelineItem[]): string {
+  const first = items[0];
+  if (!first) return '';
+  if (items.length === 1) return `New message from ${first.author.username}: ${first.text}`;
+  return `${newMessagesLabel(items.length)} at the top of the timeline`;
+}
+
+/** What a screen reader hears when messages wait above a reader further down. */
+export function pendingAnnouncement(count: number): string {
+  return `${newMessagesLabel(count)} above. Press the "${newMessagesLabel(count)}" button or the period key to show them.`;
+}
+
 /**
  * Most messages a live page keeps. A page left open for hours would otherwise
  * grow without end (memory, layout time); the newest stay, the oldest drop off
