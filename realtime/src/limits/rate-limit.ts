@@ -54,9 +54,9 @@ export interface LimitStores {
  * timeout (one that is down is skipped at once: rejectIfRedisNotReady). Not
  * shorter: each answer the database gives in Redis's place is counted apart
  * from Redis's, so while the two share the work a key can use its allowance
- * once in each. At 250 ms, a loaded machine (2 cores, bursts of 40 sign-ins
- * over two web processes) handed that many answers over that 17 of 40
- * concurrent guesses got through an allowance of 10. Only sign-ins and
+ * once in each; a shorter wait handed so many answers over on a loaded machine
+ * that a burst of guesses got well past its allowance (docs/decisions.md,
+ * "Sign-in throttling"). Only sign-ins and
  * unauthenticated registrations wait on this; the simulator's calls do not.
  */
 const REDIS_TIMEOUT_MS = 1_500;
