@@ -14,7 +14,10 @@ if [ -z "${IMAGE_PREFIX:-}" ]; then
   if [ -n "${GITHUB_REPOSITORY_OWNER:-}" ]; then IMAGE_PREFIX="ghcr.io/${GITHUB_REPOSITORY_OWNER,,}"; else IMAGE_PREFIX=minitwit-release; fi
 fi
 : "${RELEASE_IMAGES:=minitwit minitwit-postgres-ha}"
-DOCKER=${DOCKER:-docker}
+# Debian's client where there is one (it matches Debian's engine, see infra/docker/lib.sh).
+if [ -z "${DOCKER:-}" ]; then
+  if [ -x /usr/bin/docker ]; then DOCKER=/usr/bin/docker; else DOCKER=docker; fi
+fi
 
 # The Dockerfile of each image we build.
 dockerfile_of() {
