@@ -248,7 +248,8 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
       'postgres',
       `select tableowner as owner, count(*) from pg_tables where schemaname = 'public' group by tableowner`,
     );
-    expect(tables).toEqual([{ owner: 'minitwit_owner', count: String(7) }]);
+    // users, messages, followers, simulator_state, sessions, rate_limits, post_form_tokens, mikro_orm_migrations.
+    expect(tables).toEqual([{ owner: 'minitwit_owner', count: String(8) }]);
     const recorded = await db.sql<{ name: string }>(`select "name" from "mikro_orm_migrations" order by "id"`);
     expect(recorded.map((row) => row.name)).toEqual(migrationsList.map((migration) => migration.name));
   }, 60_000);
@@ -268,6 +269,13 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
     expect(home.messages.map((message) => message.text)).toEqual(['hello from ada', 'hello from bob']);
     expect(await db.simulator.getLatest()).toBe(3);
     expect(await db.follows.unfollow('ada', 'bob')).toMatchObject({ changed: true });
+    // The post box's once-only post: its token row and the message id drawn from the messages sequence.
+    const formToken = '6f1c2a4e-9b8d-4c3e-8f7a-1d2e3f4a5b6c';
+    const once = await db.messages.postOnce(bob.id, 'posted once', formToken);
+    expect(await db.messages.postOnce(bob.id, 'posted once', formToken)).toEqual({
+      replayed: true,
+      message: once.message,
+    });
 
     const token = await db.sessions.create(bob.id, 60_000);
     expect(await db.sessions.userFor(token)).toMatchObject({ id: bob.id });
@@ -276,7 +284,7 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
     await db.sessions.purgeExpired();
 
     expect(await db.messages.flag([own.id])).toEqual([{ id: own.id, authorId: ada.id }]);
-    expect(await db.stats.counts()).toMatchObject({ users: 2, messages: 1, follows: 0, flagged: 1, latest: 3 });
+    expect(await db.stats.counts()).toMatchObject({ users: 2, messages: 2, follows: 0, flagged: 1, latest: 3 });
 
     // rate-limiter-flexible's statements on the rate_limits table (realtime/src/limits/rate-limit.ts).
     await db.sql(
