@@ -8,4 +8,5 @@ export const load = async (event: PageServerLoadEvent) => (await handlers()).loa
 export const actions = {
   follow: async (event) => (await handlers()).followAction(event),
   unfollow: async (event) => (await handlers()).unfollowAction(event),
+  delete: async (event) => (await import('./delete-message')).deleteMessageAction(event),
 } satisfies Actions;

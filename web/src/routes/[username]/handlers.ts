@@ -1,5 +1,6 @@
 import { type FollowChange, isDomainError } from '@minitwit/db';
 import { error, redirect } from '@sveltejs/kit';
+import type { FollowState } from '$lib/follow-counts';
 import { userPath } from '$lib/user-path';
 import { requireUser } from '$lib/server/auth';
 import { addFlash } from '$lib/server/cookies';
@@ -7,8 +8,6 @@ import { database } from '$lib/server/database';
 import { publisher } from '$lib/server/publisher';
 import { loadTimeline } from '$lib/server/timeline-loader';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
-
-type FollowState = 'self' | 'following' | 'not-following' | 'signed-out';
 
 export const load = async ({ params, locals, url }: PageServerLoadEvent) => {
   const db = await database();
@@ -20,10 +19,17 @@ export const load = async ({ params, locals, url }: PageServerLoadEvent) => {
     if (viewer.id === profile.id) follow = 'self';
     else follow = (await db.follows.isFollowing(viewer.id, profile.id)) ? 'following' : 'not-following';
   }
+  const [counts, timeline] = await Promise.all([
+    db.follows.counts(profile.id),
+    loadTimeline({ kind: 'user', userId: profile.id }, url),
+  ]);
   return {
     profile: { id: profile.id, username: profile.username },
     follow,
-    timeline: await loadTimeline({ kind: 'user', userId: profile.id }, url),
+    /** Who is looking, so the page can tell its own follow's live event from the reload that also shows it. */
+    viewerId: viewer?.id ?? null,
+    counts,
+    timeline,
   };
 };
 
