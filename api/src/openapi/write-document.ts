@@ -8,7 +8,7 @@ import { openApiDocument } from './document';
  * clients and reviewers read without starting the API. `npm run openapi -w api`;
  * document.test.ts fails when the committed copy and the schemas disagree.
  */
-export const COMMITTED_DOCUMENT = fileURLToPath(new URL('../../openapi.json', import.meta.url));
+const COMMITTED_DOCUMENT = fileURLToPath(new URL('../../openapi.json', import.meta.url));
 
 const options = await resolveConfig(COMMITTED_DOCUMENT);
 await writeFile(
