@@ -1,5 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
-import { expectNoAxeViolations } from './axe';
+import { axeViolations, expectNoAxeViolations } from './axe';
+import { apiPost, apiRegister, expectLive, itemWithText } from './live-helpers';
 import {
   gotoHydrated,
   loginViaForm,
@@ -90,6 +91,49 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test('the live states have no violations: a message arriving at the top, the new-messages button', async ({
+  page,
+  request,
+}) => {
+  const author = `axelive${Date.now().toString(36)}`;
+  await apiRegister(request, author);
+  // More than a screen of messages, so the reader can be further down than the top.
+  for (let n = 0; n < 12; n++) await apiPost(request, author, `filler ${n} with https://example.com/${n}`);
+  await page.setViewportSize({ width: 390, height: 600 });
+  await gotoHydrated(page, '/public');
+  await expectLive(page);
+
+  const atTop = `arrives at the top ${Date.now()}`;
+  await apiPost(request, author, atTop);
+  await expect(itemWithText(page, atTop)).toHaveCount(1);
+  await expectNoAxeViolations(page, 'a message just arrived at the top');
+
+  await page.evaluate(() => window.scrollTo({ top: document.body.scrollHeight }));
+  await page.waitForFunction(() => window.scrollY > 200);
+  await apiPost(request, author, `arrives while reading further down ${Date.now()}`);
+  const pill = page.getByRole('button', { name: /new message/ });
+  await expect(pill).toBeVisible();
+  // The button floats over the timeline while the reader is further down, so axe's target-size rule
+  // reports whatever link lies under it at that moment (a link that scrolls out from under it). That,
+  // and only that, is allowed here: every other rule, and target size anywhere else, must pass.
+  const pillBox = await pill.boundingBox();
+  const violations = await axeViolations(page);
+  for (const violation of violations) {
+    expect(violation.id, `axe on the new-messages button shown: ${JSON.stringify(violation)}`).toBe('target-size');
+    for (const target of violation.targets) {
+      const box = await page.locator(target).boundingBox();
+      const overlaps =
+        box !== null &&
+        pillBox !== null &&
+        box.x < pillBox.x + pillBox.width &&
+        pillBox.x < box.x + box.width &&
+        box.y < pillBox.y + pillBox.height &&
+        pillBox.y < box.y + box.height;
+      expect(overlaps, `target-size on ${target}, not under the new-messages button`).toBe(true);
+    }
+  }
+});
 
 test('focus lands on the page, not <body>, after signing in, posting and unfollowing', async ({ page, browser }) => {
   const otherContext = await browser.newContext();
