@@ -49,6 +49,18 @@ test('signing up signs the new user in on My Timeline, which suggests the most a
   expect(await names.count()).toBeLessThanOrEqual(5);
   expect(await names.allTextContents()).toContain(busy);
   expect(await names.allTextContents()).not.toContain(me);
+  // On a phone too: the header's name and "Sign out", and the suggestions, fit without sideways scrolling.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const control of [
+    suggestions.getByRole('button', { name: `Follow ${busy}` }),
+    page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }),
+    page.getByRole('banner').getByRole('link', { name: me, exact: true }),
+  ]) {
+    const box = await control.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390, `${control} within 390 px`).toBe(true);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Following from the suggestion: the author's page says so, and My Timeline fills.
   await suggestions
