@@ -104,5 +104,6 @@ test('without JavaScript the post box states the limit', async ({ browser }) => 
   await signedInUser(page, 'counternojs');
   await page.goto('/');
   await expect(page.locator('.char-count')).toHaveText('Up to 500 characters');
+  await expect(page.getByLabel(/What's on your mind/)).toHaveAccessibleDescription('Up to 500 characters');
   await context.close();
 });
