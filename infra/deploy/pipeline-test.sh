@@ -20,6 +20,8 @@ cd "$(dirname "$0")/../.." || exit 1
 
 REGISTRY_PORT=${PIPELINE_REGISTRY_PORT:-5005}
 export IMAGE_PREFIX=127.0.0.1:$REGISTRY_PORT/minitwit-pipeline RELEASE_IMAGES=minitwit
+# image_ref: the names the release scripts push and deploy.sh pins.
+. infra/release/lib.sh
 export STACK_NAME=minitwit-pipeline RESOLVE_IMAGE=never DEPLOY_TIMEOUT=${DEPLOY_TIMEOUT:-900}
 export PROXY_HTTP_PORT=${PIPELINE_HTTP_PORT:-18180} PROXY_API_PORT=${PIPELINE_API_PORT:-15101}
 web="http://127.0.0.1:$PROXY_HTTP_PORT"
@@ -106,6 +108,7 @@ deploy_figure() { # deploy_figure <label> <expected exit> <deploy args…>
   shift 2
   bash infra/deploy/deploy.sh "$@" 2>&1 | tee "$work/deploy.log"
   status=${PIPESTATUS[0]}
+  cp "$work/deploy.log" "$work/deploy-v${2%%.*}.log"
   figure "$label: exit $status in $((SECONDS - t)) s$(grep -oE 'ROLLED BACK to [^ ]+ in [0-9]+ s' "$work/deploy.log" | sed 's/^/; /')"
   [ "$status" -eq "$want" ]
 }
@@ -132,7 +135,10 @@ check "deploy v2 (with a migration) under live load: 0 failed requests, no live 
   live_during "deploy-v2" deploy_figure "deploy v2" 0 --version 2.0.0
 check "deploy v3 (wrong latest): smoke catches it, rolled back to v2 by itself, exit 1, no acknowledged write lost" \
   live_during "deploy-v3" deploy_figure "deploy v3 + automatic rollback" 1 --version 3.0.0
-check "after the rollback the stack runs v2" sh -c "[ \"\$(\"$DOCKER\" service inspect ${STACK_NAME}_api --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}' | sed 's/@sha256:.*//')\" = $(image_ref minitwit 2.0.0) ]"
+check "the deploy of v3 failed on the smoke checks (GET /latest), not on anything else" \
+  grep -aE 'DEPLOY FAILED: smoke checks failed' "$work/deploy-v3.log"
+runs() { local now; now=$(running_app); echo "running: $now"; [ "$now" = "$(image_ref minitwit "$1")" ]; }
+check "after the rollback the stack runs v2" runs 2.0.0
 check "roll back from v2 to v1 by command, across v2's migration: every check passes" \
   deploy_figure "rollback v2 -> v1 by command" 0 --version 1.0.0
 log "running: $(running_app)"
