@@ -1,4 +1,5 @@
 import { dockerOn } from './daemons';
+import { setConnected } from '../test-network/network';
 import { hostPaths, network, REGISTRY, REGISTRY_FROM_BUILDER } from './layout';
 import { listNodes } from './swarm';
 import { createSwarmHosts, removeSwarmHosts } from './swarm-hosts';
@@ -7,12 +8,16 @@ import { createSwarmHosts, removeSwarmHosts } from './swarm-hosts';
  * `npm run swarm:hosts -- up [hosts] [managers]` (root; Debian's docker.io
  * and docker-registry): a swarm of test hosts on this machine, left running;
  * prints how to reach it. `down` removes everything it made (also after a
- * crash); `status` lists the nodes. docs/operations.md, "More than one host".
+ * crash); `status [i]` lists the nodes (as manager i sees them, default 1); `cut <i>` takes host i off the network (its
+ * link on the bridge goes down: to the others it is a host that vanished,
+ * while its own processes run on) and `connect <i>` brings it back.
+ * docs/operations.md, "More than one host".
  */
 const [command = 'status', hostsArg, managersArg] = process.argv.slice(2);
 
-async function status(): Promise<void> {
-  const nodes = await listNodes(network.host(1));
+/** The nodes as manager `managerIndex` sees them (another manager where host 1 is the one cut off). */
+async function status(managerIndex: number): Promise<void> {
+  const nodes = await listNodes(network.host(managerIndex));
   for (const n of nodes) {
     process.stdout.write(
       `${n.hostname}\t${n.role}${n.leader ? ' (leader)' : ''}\t${n.ready ? 'ready' : 'down'}\t${Object.entries(n.labels)
@@ -40,9 +45,14 @@ if (command === 'up') {
 } else if (command === 'down') {
   await removeSwarmHosts();
   process.stdout.write('swarm hosts removed\n');
+} else if ((command === 'cut' || command === 'connect') && Number(hostsArg) >= 1) {
+  await setConnected(network.host(Number(hostsArg)), command === 'connect');
+  process.stdout.write(`${network.host(Number(hostsArg)).name} ${command === 'cut' ? 'cut off' : 'connected'}\n`);
 } else if (command === 'status') {
-  await status();
+  await status(hostsArg ? Number(hostsArg) : 1);
 } else {
-  process.stderr.write('usage: swarm:hosts -- up [hosts] [managers] | down | status\n');
+  process.stderr.write(
+    'usage: swarm:hosts -- up [hosts] [managers] | down | status [manager i] | cut <i> | connect <i>\n',
+  );
   process.exit(2);
 }
