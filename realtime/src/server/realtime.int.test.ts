@@ -4,6 +4,7 @@ import type { SubscribeReply } from '../contract';
 import { inProcessPublisher } from '../publish/local-hub';
 import { createUser, isLive, newestIdIn, rawSocket, waitFor } from '../testing/harness';
 import { inProcessServer } from '../testing/in-process-server';
+import { buildInfo } from '@minitwit/monitoring';
 
 /** One realtime server without Redis: the embedded setup, written to through the in-process publisher. */
 describe.each(availableBackends())('realtime server, in-process (%s)', (backend: DatabaseBackend) => {
@@ -137,7 +138,7 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
   it('serves health and metrics on its internal port', async () => {
     const health = await fetch(`${world.internalUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok' }, ...buildInfo() });
     const metrics = await (await fetch(`${world.internalUrl}/metrics`)).text();
     expect(metrics).toMatch(/^realtime_connected_sockets\{service="realtime"\} \d+$/m);
     expect(metrics).toMatch(

@@ -15,6 +15,7 @@ import {
 } from '../testing/harness';
 import { type OwnRedis, startOwnRedis } from '../testing/own-redis';
 import { skipWithoutRedis } from '../testing/redis-env';
+import { buildInfo } from '@minitwit/monitoring';
 
 const skip = skipWithoutRedis('Redis kill-and-restart test (uses its own redis-server)');
 
@@ -100,6 +101,6 @@ describe.skipIf(skip)('delivery across a Redis crash and restart', () => {
 
     for (const page of pages) expect(page.ids()).toEqual([before.id, after.id]);
     const health = await fetch(`${servers[1]!.internalUrl}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+    expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' }, ...buildInfo() });
   });
 });
