@@ -69,7 +69,10 @@ teardown() {
   [ -e "$run_dir" ] || [ -e /var/tmp/minitwit-swarm ] && left+=("state directories")
   grep -q minitwit-swarm /proc/self/mountinfo && left+=("mounts")
   pgrep -f 'minitwit-swarm|docker-registry serve' >/dev/null && left+=("processes: $(pgrep -af 'minitwit-swarm|docker-registry serve' | head -3 | tr '\n' ';')")
-  "$DOCKER" images -q --filter "reference=127.0.0.1:5000/*/*" | xargs -r "$DOCKER" rmi -f >/dev/null 2>&1
+  # Untag by name, never `rmi -f <id>`: that deletes the image under every tag, and the local base
+  # images the pipeline test builds on next are the same images under their own names.
+  "$DOCKER" images --format '{{.Repository}}:{{.Tag}}' --filter "reference=127.0.0.1:5000/*/*" |
+    xargs -r "$DOCKER" rmi >/dev/null 2>&1
   if [ ${#left[@]} -gt 0 ]; then
     fail "multihost: everything removed (left: ${left[*]})"
   else
