@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './database';
 import { decodeCursor } from './domain/cursor';
-import { type TestDatabase, availableBackends, createTestDatabase } from './testing';
+import { availableBackends } from './testing';
+import { useTestDatabase } from './use-test-database';
 
 describe.each(availableBackends())('domain operations on %s PostgreSQL', (backend) => {
-  let test: TestDatabase;
-  const db = () => test.db;
-  beforeAll(async () => {
-    test = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await test?.dispose();
-  });
+  const db = useTestDatabase(backend);
 
   const register = (username: string) =>
     db().users.register({ username, email: `${username.length}@example.com`, password: `pw-${username}` });

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, availableBackends, createTestDatabase } from './testing';
+import { describe, expect, it } from 'vitest';
+import { availableBackends } from './testing';
+import { useTestDatabase } from './use-test-database';
 
 /** Issue 22 item 12: a profile's counts and its followers/following lists, paged by a keyset cursor. */
 describe.each(availableBackends())('follow counts and lists on %s PostgreSQL', (backend) => {
-  let test: TestDatabase;
-  const db = () => test.db;
-  beforeAll(async () => {
-    test = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await test?.dispose();
-  });
+  const db = useTestDatabase(backend);
 
   const register = (username: string) =>
     db().users.register({

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, availableBackends, createTestDatabase } from './testing';
+import { describe, expect, it } from 'vitest';
+import { availableBackends } from './testing';
+import { useTestDatabase } from './use-test-database';
 
 /** Issue 22 item 10: only the author deletes, and a deleted message is gone from every read. */
 describe.each(availableBackends())('deleting a message on %s PostgreSQL', (backend) => {
-  let test: TestDatabase;
-  const db = () => test.db;
-  beforeAll(async () => {
-    test = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await test?.dispose();
-  });
+  const db = useTestDatabase(backend);
 
   const register = (username: string) =>
     db().users.register({ username, email: `${username}@example.com`, password: `pw-${username}` });

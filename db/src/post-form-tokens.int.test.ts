@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, availableBackends, createTestDatabase } from './testing';
+import { describe, expect, it } from 'vitest';
+import { availableBackends } from './testing';
+import { useTestDatabase } from './use-test-database';
 
 /** Issue 22, item 2: one rendered post form records at most one message, however often it is submitted. */
 describe.each(availableBackends())('posts with a form token on %s PostgreSQL', (backend) => {
-  let test: TestDatabase;
-  const db = () => test.db;
-  beforeAll(async () => {
-    test = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await test?.dispose();
-  });
+  const db = useTestDatabase(backend);
 
   const register = (username: string) =>
     db().users.register({ username, email: `${username}@example.com`, password: `pw-${username}` });
