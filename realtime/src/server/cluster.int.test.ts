@@ -1,18 +1,9 @@
-import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
+import { type DatabaseBackend, availableBackends } from '@minitwit/db/testing';
 import { buildInfo } from '@minitwit/monitoring';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PublisherHandle, createPublisher } from '../publish/create-publisher';
-import {
-  type TestServer,
-  createUser,
-  isLive,
-  newestIdIn,
-  quietLogger,
-  startTestServer,
-  waitFor,
-  watcherPool,
-} from '../testing/harness';
-import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUser, isLive, newestIdIn, waitFor, watcherPool } from '../testing/harness';
+import { useRedisCluster } from '../testing/redis-cluster';
+import { skipWithoutRedis } from '../testing/redis-env';
 
 const skip = skipWithoutRedis('realtime cluster tests (three servers sharing Redis)');
 
@@ -20,40 +11,23 @@ const skip = skipWithoutRedis('realtime cluster tests (three servers sharing Red
 describe.skipIf(skip).each(availableBackends())(
   'three realtime servers with Redis (%s)',
   (backend: DatabaseBackend) => {
-    let database: TestDatabase;
-    let servers: TestServer[] = [];
-    let publishing: PublisherHandle;
+    const cluster = useRedisCluster(backend, 'cluster');
     const { open, stopAll } = watcherPool();
-
-    beforeAll(async () => {
-      const redisUrl = testRedisUrl as string;
-      const channel = uniqueChannel('cluster');
-      database = await createTestDatabase(backend);
-      servers = await Promise.all(
-        [1, 2, 3].map(() => startTestServer(database.db, { redis: { url: redisUrl, channel } })),
-      );
-      publishing = await createPublisher({ redisUrl, channel, logger: quietLogger });
-    });
     afterEach(stopAll);
-    afterAll(async () => {
-      await publishing?.close();
-      await Promise.all(servers.map((server) => server.close()));
-      await database?.dispose();
-    });
 
     const post = async (authorId: number, text: string) => {
-      const message = await database.db.messages.post(authorId, text);
-      publishing.publisher.messagePosted(message);
+      const message = await cluster.database.db.messages.post(authorId, text);
+      cluster.publishing.publisher.messagePosted(message);
       return message;
     };
 
     it('delivers every message to every watcher on every server exactly once, in order', async () => {
-      const authors = [await createUser(database.db, 'Ann'), await createUser(database.db, 'Ben')];
-      const newestId = await newestIdIn(database.db);
-      const publicPages = servers.flatMap((server) =>
+      const authors = [await createUser(cluster.database.db, 'Ann'), await createUser(cluster.database.db, 'Ben')];
+      const newestId = await newestIdIn(cluster.database.db);
+      const publicPages = cluster.servers.flatMap((server) =>
         [1, 2].map(() => open(server.url, { kind: 'public' }, { newestId })),
       );
-      const annPages = servers.map((server) =>
+      const annPages = cluster.servers.map((server) =>
         open(server.url, { kind: 'user', userId: authors[0]!.id }, { newestId }),
       );
       await waitFor(() => [...publicPages, ...annPages].every((page) => isLive(page)()), 'subscriptions');
@@ -70,22 +44,22 @@ describe.skipIf(skip).each(availableBackends())(
     });
 
     it('moves My Timeline sockets on every server when the viewer follows and unfollows', async () => {
-      const cleo = await createUser(database.db, 'Cleo');
-      const dan = await createUser(database.db, 'Dan');
-      const newestId = await newestIdIn(database.db);
-      const homes = servers.map((server) =>
+      const cleo = await createUser(cluster.database.db, 'Cleo');
+      const dan = await createUser(cluster.database.db, 'Dan');
+      const newestId = await newestIdIn(cluster.database.db);
+      const homes = cluster.servers.map((server) =>
         open(server.url, { kind: 'home' }, { sessionToken: cleo.sessionToken, newestId }),
       );
       await waitFor(() => homes.every((home) => isLive(home)()), 'home subscriptions');
 
       const before = await post(dan.id, 'before');
-      const follow = await database.db.follows.follow(cleo.username, dan.username);
-      publishing.publisher.followChanged({ whoId: follow.whoId, whomId: follow.whomId, following: true });
+      const follow = await cluster.database.db.follows.follow(cleo.username, dan.username);
+      cluster.publishing.publisher.followChanged({ whoId: follow.whoId, whomId: follow.whomId, following: true });
       const during = await post(dan.id, 'during');
       await waitFor(() => homes.every((home) => home.ids().includes(during.id)), 'followed message on every server');
 
-      const unfollow = await database.db.follows.unfollow(cleo.username, dan.username);
-      publishing.publisher.followChanged({ whoId: unfollow.whoId, whomId: unfollow.whomId, following: false });
+      const unfollow = await cluster.database.db.follows.unfollow(cleo.username, dan.username);
+      cluster.publishing.publisher.followChanged({ whoId: unfollow.whoId, whomId: unfollow.whomId, following: false });
       const after = await post(dan.id, 'after');
       // Published after Dan's, through the same connection: once it is in, Dan's would have been too.
       const own = await post(cleo.id, 'marker');
@@ -97,8 +71,12 @@ describe.skipIf(skip).each(availableBackends())(
     });
 
     it('catches a disconnected page up with no gap and no duplicate when it reconnects', async () => {
-      const eve = await createUser(database.db, 'Eve');
-      const page = open(servers[1]!.url, { kind: 'public' }, { newestId: await newestIdIn(database.db) });
+      const eve = await createUser(cluster.database.db, 'Eve');
+      const page = open(
+        cluster.servers[1]!.url,
+        { kind: 'public' },
+        { newestId: await newestIdIn(cluster.database.db) },
+      );
       await waitFor(isLive(page), 'subscription');
       const first = await post(eve.id, 'seen live');
       await waitFor(() => page.ids().includes(first.id), 'first message');
@@ -115,18 +93,18 @@ describe.skipIf(skip).each(availableBackends())(
     });
 
     it('takes a flagged message off pages on every server', async () => {
-      const finn = await createUser(database.db, 'Finn');
-      const newestId = await newestIdIn(database.db);
-      const pages = servers.map((server) => open(server.url, { kind: 'user', userId: finn.id }, { newestId }));
+      const finn = await createUser(cluster.database.db, 'Finn');
+      const newestId = await newestIdIn(cluster.database.db);
+      const pages = cluster.servers.map((server) => open(server.url, { kind: 'user', userId: finn.id }, { newestId }));
       await waitFor(() => pages.every((page) => isLive(page)()), 'subscriptions');
       const message = await post(finn.id, 'to be flagged');
-      publishing.publisher.messagesFlagged(await database.db.messages.flag([message.id]));
+      cluster.publishing.publisher.messagesFlagged(await cluster.database.db.messages.flag([message.id]));
       await waitFor(() => pages.every((page) => page.removed.includes(message.id)), 'removal on every server');
       for (const page of pages) expect(page.removed).toEqual([message.id]);
     });
 
     it('reports Redis in its health check', async () => {
-      const response = await fetch(`${servers[0]!.internalUrl}/healthz`);
+      const response = await fetch(`${cluster.servers[0]!.internalUrl}/healthz`);
       expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' }, ...buildInfo() });
     });
   },

@@ -1,18 +1,9 @@
-import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DatabaseBackend, availableBackends } from '@minitwit/db/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { FollowChanged } from '../contract';
-import { type PublisherHandle, createPublisher } from '../publish/create-publisher';
-import {
-  type TestServer,
-  createUser,
-  isLive,
-  newestIdIn,
-  quietLogger,
-  startTestServer,
-  waitFor,
-  watcherPool,
-} from '../testing/harness';
-import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { createUser, isLive, newestIdIn, waitFor, watcherPool } from '../testing/harness';
+import { useRedisCluster } from '../testing/redis-cluster';
+import { skipWithoutRedis } from '../testing/redis-env';
 
 const skip = skipWithoutRedis('deletion and profile-count events across realtime servers');
 
@@ -23,36 +14,19 @@ const skip = skipWithoutRedis('deletion and profile-count events across realtime
 describe.skipIf(skip).each(availableBackends())(
   'deleting and following, seen on three realtime servers (%s)',
   (backend: DatabaseBackend) => {
-    let database: TestDatabase;
-    let servers: TestServer[] = [];
-    let publishing: PublisherHandle;
+    const cluster = useRedisCluster(backend, 'profile');
     const { open, stopAll } = watcherPool();
-
-    beforeAll(async () => {
-      const redisUrl = testRedisUrl as string;
-      const channel = uniqueChannel('profile');
-      database = await createTestDatabase(backend);
-      servers = await Promise.all(
-        [1, 2, 3].map(() => startTestServer(database.db, { redis: { url: redisUrl, channel } })),
-      );
-      publishing = await createPublisher({ redisUrl, channel, logger: quietLogger });
-    });
     afterEach(stopAll);
-    afterAll(async () => {
-      await publishing?.close();
-      await Promise.all(servers.map((server) => server.close()));
-      await database?.dispose();
-    });
 
     it("takes the author's deleted message off every open timeline, and a refused delete off none", async () => {
-      const db = database.db;
+      const db = cluster.database.db;
       const ann = await createUser(db, 'Ann');
       const ben = await createUser(db, 'Ben');
       await db.follows.follow(ben.username, ann.username);
       const doomed = await db.messages.post(ann.id, 'soon deleted');
       const kept = await db.messages.post(ann.id, 'kept');
       const newestId = await newestIdIn(db);
-      const pages = servers.flatMap((server) => [
+      const pages = cluster.servers.flatMap((server) => [
         open(server.url, { kind: 'public' }, { newestId }),
         open(server.url, { kind: 'user', userId: ann.id }, { newestId }),
         open(server.url, { kind: 'home' }, { sessionToken: ben.sessionToken, newestId }),
@@ -63,18 +37,18 @@ describe.skipIf(skip).each(availableBackends())(
       expect(await db.messages.deleteOwn(ben.id, kept.id)).toEqual({ outcome: 'not_yours' });
       const deleted = await db.messages.deleteOwn(ann.id, doomed.id);
       if (deleted.outcome !== 'deleted') throw new Error(`expected a deletion, got ${deleted.outcome}`);
-      publishing.publisher.messagesFlagged([deleted.message]);
+      cluster.publishing.publisher.messagesFlagged([deleted.message]);
 
       await waitFor(() => pages.every((page) => page.removed.includes(doomed.id)), 'removal on every server');
       for (const page of pages) expect(page.removed).toEqual([doomed.id]);
       // A page opened from before the deletion does not get it back from catch-up.
-      const late = open(servers[0]!.url, { kind: 'public' }, { newestId: doomed.id - 1 });
+      const late = open(cluster.servers[0]!.url, { kind: 'public' }, { newestId: doomed.id - 1 });
       await waitFor(() => late.received.some((message) => message.id === kept.id), 'catch-up');
       expect(late.ids()).not.toContain(doomed.id);
     });
 
     it('tells open profile pages on every server of follows and unfollows, and no one else', async () => {
-      const db = database.db;
+      const db = cluster.database.db;
       const cleo = await createUser(db, 'Cleo');
       const dan = await createUser(db, 'Dan');
       const newestId = await newestIdIn(db);
@@ -84,7 +58,7 @@ describe.skipIf(skip).each(availableBackends())(
         watcher.timeline.socket.on('follow:changed', (change) => heard.get(name)!.push(change));
         return watcher;
       };
-      const watchers = servers.flatMap((server, i) => [
+      const watchers = cluster.servers.flatMap((server, i) => [
         listen(`cleo ${i}`, open(server.url, { kind: 'user', userId: cleo.id }, { newestId })),
         listen(`dan ${i}`, open(server.url, { kind: 'user', userId: dan.id }, { newestId })),
         listen(`public ${i}`, open(server.url, { kind: 'public' }, { newestId })),
@@ -93,9 +67,9 @@ describe.skipIf(skip).each(availableBackends())(
       await waitFor(() => watchers.every((watcher) => isLive(watcher)()), 'subscriptions');
 
       const follow = await db.follows.follow(cleo.username, dan.username);
-      publishing.publisher.followChanged({ whoId: follow.whoId, whomId: follow.whomId, following: true });
+      cluster.publishing.publisher.followChanged({ whoId: follow.whoId, whomId: follow.whomId, following: true });
       const unfollow = await db.follows.unfollow(cleo.username, dan.username);
-      publishing.publisher.followChanged({ whoId: unfollow.whoId, whomId: unfollow.whomId, following: false });
+      cluster.publishing.publisher.followChanged({ whoId: unfollow.whoId, whomId: unfollow.whomId, following: false });
 
       const expected = [
         { whoId: cleo.id, whomId: dan.id, following: true },
