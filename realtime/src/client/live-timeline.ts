@@ -10,6 +10,7 @@ import {
   type ServerToClientEvents,
   type SubscribeReply,
 } from '../contract';
+import { LOSS_MARGIN_MS, lossFloor } from '../publish/loss-floor';
 import { FeedState } from './feed-state';
 
 export type LiveStatus =
@@ -135,6 +136,22 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
   let chain: { start: number; end: number } | undefined;
   /** A resync that came during `chain`: the lowest id it named (Infinity: none). */
   let again: number | undefined;
+  /**
+   * The page's newest id over the last seconds. Live messages reach a page a little out of id
+   * order (each api replica publishes on its own), so when the connection drops (its realtime
+   * server stopped in a rolling update) a message below the newest shown may still be on its way,
+   * and a read after the reconnect from the newest id would skip it for good. That read starts
+   * at the newest id the page had LOSS_MARGIN_MS before the drop instead: the rule the servers
+   * apply to their own losses (publish/loss-floor.ts); the page drops what it already shows.
+   */
+  // The server-rendered newest id is settled: ids are handed out in commit order, so the page's
+  // read saw every id up to it.
+  const settled = lossFloor(LOSS_MARGIN_MS, options.newestId);
+  const show = (fresh: LiveMessage[]) => {
+    if (fresh.length === 0) return;
+    options.onMessages(fresh);
+    settled.sent(state.newestId());
+  };
 
   /**
    * Where to read again after a resync that came during a chain: from its id
@@ -172,8 +189,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
         }
         attempt = 0;
         const more = reply.truncated && backlogPage + 1 < MAX_BACKLOG_PAGES;
-        const fresh = state.completeSubscribe(reply.messages, more);
-        if (fresh.length > 0) options.onMessages(fresh);
+        show(state.completeSubscribe(reply.messages, more));
         if (chain) for (const message of reply.messages) chain.end = Math.max(chain.end, message.id);
         if (more) {
           retry = setTimeout(() => subscribe(backlogPage + 1), sentAt + BACKLOG_PAGE_SPACING_MS - Date.now());
@@ -199,8 +215,12 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     generation += 1;
     clearTimeout(retry);
     state.abortSubscribe();
-    // The subscription after the reconnect starts where this one would have gone on.
+    // The subscription after the reconnect starts where this one would have gone on, and no
+    // higher than the page's newest id of a moment ago (`settled`).
     applyAgain();
+    settled.lost();
+    const floor = settled.take();
+    if (floor !== undefined) state.resync(Math.max(0, floor));
     chain = undefined;
     if (stopped) return;
     status('offline');
@@ -255,8 +275,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
       lastReceiptAt = now;
       socket.emit('delivery:receipt', { id: message.id });
     }
-    const fresh = state.live(message);
-    if (fresh.length > 0) options.onMessages(fresh);
+    show(state.live(message));
   });
   socket.on('message:removed', ({ ids }) => {
     options.onRemove(state.remove(ids));

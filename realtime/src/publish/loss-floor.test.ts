@@ -28,6 +28,19 @@ describe('lossFloor', () => {
     expect(recent.take()).toBe(39);
   });
 
+  it("falls back to a settled id given up front (a page's server-rendered newest), not below the first", () => {
+    const page = lossFloor(LOSS_MARGIN_MS, 30);
+    page.sent(33);
+    page.lost();
+    expect(page.take()).toBe(30);
+    const older = lossFloor(LOSS_MARGIN_MS, 30);
+    older.sent(33);
+    vi.advanceTimersByTime(LOSS_MARGIN_MS + 1);
+    older.sent(35);
+    older.lost();
+    expect(older.take()).toBe(33);
+  });
+
   it('keeps the lowest floor of an outage until a resync took it; the next loss starts anew', () => {
     const loss = lossFloor();
     loss.sent(5);

@@ -31,9 +31,10 @@ export interface LossFloor {
  * ones. Whoever loses events (a realtime server's subscription, a publisher's
  * connection) knows which ids it had sent before; the resync carries that.
  */
-export function lossFloor(marginMs = LOSS_MARGIN_MS): LossFloor {
+export function lossFloor(marginMs = LOSS_MARGIN_MS, settledId?: number): LossFloor {
   const checkpoints: Array<{ at: number; id: number }> = [];
-  let prunedId: number | undefined;
+  // `settledId`: everything up to it is known to have gone out long ago (a page's server-rendered newest).
+  let prunedId: number | undefined = settledId;
   let firstId: number | undefined;
   let newest = 0;
   let inLoss = false;
