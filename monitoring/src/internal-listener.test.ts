@@ -65,3 +65,43 @@ describe('the internal listener', () => {
     expect((await getExactly(internal.url, '/metrics')).status).toBe(200);
   });
 });
+
+describe("the internal listener's /livez (the container healthcheck)", () => {
+  let internal: RunningInternal;
+  let databaseUp = false;
+
+  beforeAll(async () => {
+    internal = await listenInternal(
+      {
+        health: () =>
+          runHealthChecks({
+            database: async () => {
+              if (!databaseUp) throw new Error('down');
+            },
+          }),
+        registry: new Registry(),
+        logger: createLogger({ service: 'livez-test', silent: true }),
+      },
+      '127.0.0.1',
+      0,
+    );
+  });
+  afterAll(() => internal?.close());
+
+  it('is not live before the first ready answer, then stays live through a dependency outage', async () => {
+    const starting = await getExactly(internal.url, '/livez');
+    expect(starting.status).toBe(503);
+    expect(JSON.parse(starting.body)).toEqual({ status: 'starting' });
+
+    databaseUp = true;
+    expect((await getExactly(internal.url, '/livez')).status).toBe(200);
+
+    // The database goes away (a failover): not ready, but not worth replacing either.
+    databaseUp = false;
+    expect((await getExactly(internal.url, '/healthz')).status).toBe(503);
+    const live = await getExactly(internal.url, '/livez');
+    expect(live.status).toBe(200);
+    expect(JSON.parse(live.body)).toEqual({ status: 'live' });
+    expect((await fetch(`${internal.url}/livez`, { method: 'POST' })).status).toBe(405);
+  });
+});

@@ -21,7 +21,7 @@ export interface RunningInternal {
 }
 
 /**
- * The operator port's requests: exactly `GET /healthz` and `GET /metrics`
+ * The operator port's requests: exactly `GET /healthz`, `GET /livez` and `GET /metrics`
  * (the query string ignored), nothing else. These used to sit beside the
  * public routes, where each router's own idea of a path (Express: any case
  * and a trailing slash; SvelteKit: `/__data.json` stripped) let spellings the
@@ -30,13 +30,36 @@ export interface RunningInternal {
  * compares exactly so that the internal port has one answer per path too.
  */
 export function internalRequestHandler({ health, registry, logger }: InternalEndpoints) {
+  /**
+   * `/livez`, the container healthcheck's question: is this process worth keeping? Yes once
+   * it has been ready (every required dependency answered) and as long as it answers at all.
+   * Not `/healthz`: a database failover or a Redis outage longer than the healthcheck's
+   * retries made it fail in every replica at once, and Swarm replaced them all together
+   * (seen in the multi-host failover: both api replicas restarted 18 s into it, and writes came
+   * back 10 s after the new primary), when they were answering fast 503s as they should.
+   * Before its first ready answer a new task is not live, so a rolling update still waits for
+   * one that reaches its dependencies.
+   */
+  let beenReady = false;
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = (request.url ?? '/').split('?')[0];
-    if (path !== '/healthz' && path !== '/metrics') return send(response, 404, 'text/plain', 'not found');
+    if (path !== '/healthz' && path !== '/livez' && path !== '/metrics') {
+      return send(response, 404, 'text/plain', 'not found');
+    }
     if (request.method !== 'GET') return send(response, 405, 'text/plain', 'method not allowed');
     try {
-      if (path === '/healthz') {
+      if (path === '/livez' && beenReady) return send(response, 200, 'application/json', '{"status":"live"}');
+      if (path === '/healthz' || path === '/livez') {
         const report = await health();
+        beenReady ||= report.healthy;
+        if (path === '/livez') {
+          return send(
+            response,
+            report.status,
+            'application/json',
+            JSON.stringify({ status: report.healthy ? 'live' : 'starting' }),
+          );
+        }
         // The running build beside the checks: a rolling deploy is watched by asking each replica.
         const { version, revision } = buildInfo();
         return send(response, report.status, 'application/json', JSON.stringify({ ...report.body, version, revision }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pollUntil } from '../pg-ha/poll';
 import { killEverythingIn, type TestHost } from '../test-network/network';
-import { hostPaths, REGISTRY, RUN_DIR, STATE_DIR } from './layout';
+import { hostPaths, NAME_SERVER, REGISTRY, RUN_DIR, STATE_DIR } from './layout';
 import { readPid, startDetached, stopPid } from './processes';
 
 const run = promisify(execFile);
@@ -49,6 +49,8 @@ export async function startDaemon(host: TestHost): Promise<void> {
       `--pidfile=${paths.pidFile}`,
       `--cgroup-parent=${paths.cgroupParent}`,
       `--insecure-registry=${REGISTRY}`,
+      // Names Docker does not know go to the test network's name server, which answers at once.
+      `--dns=${NAME_SERVER}`,
       '--log-level=warn',
     ],
     { log: paths.log },

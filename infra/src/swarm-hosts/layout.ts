@@ -13,6 +13,8 @@ import { defineTestNetwork } from '../test-network/network';
  *   registry  the bridge's own address, 10.231.40.1:5000 (plain HTTP on the
  *             test network: every daemon lists it as an insecure registry);
  *             the build machine's engine pushes through 127.0.0.1:5000
+ *   names     a name server on the bridge's address, port 53, that every
+ *             daemon passes names it does not know to (name-server.ts)
  *   state     data roots under STATE_DIR (images, volumes, the raft log),
  *             sockets, pid files and exec roots under RUN_DIR
  */
@@ -61,4 +63,11 @@ export const registryPaths = {
   log: join(STATE_DIR, 'registry', 'registry.log'),
   pidFile: join(RUN_DIR, 'registry.pid'),
   forwarderPidFile: join(RUN_DIR, 'registry-forwarder.pid'),
+};
+
+/** The test network's name server (name-server.ts), on the bridge's own address. */
+export const NAME_SERVER = network.bridgeAddress;
+export const nameServerPaths = {
+  log: join(STATE_DIR, 'name-server.log'),
+  pidFile: join(RUN_DIR, 'name-server.pid'),
 };

@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import type { TestHost } from '../test-network/network';
 import { removeDaemon, startDaemon, unmountUnder } from './daemons';
 import { network, RUN_DIR, STATE_DIR } from './layout';
+import { startNameServer, stopNameServer } from './name-server';
 import { startRegistry, stopRegistry } from './registry';
 import { formSwarm } from './swarm';
 
@@ -15,7 +16,7 @@ export interface SwarmHostsOptions {
 
 /**
  * Makes the swarm's hosts from nothing (removing whatever an earlier run
- * left first): the test network, the registry, one dockerd per host, one
+ * left first): the test network, the registry, its name server, one dockerd per host, one
  * swarm with its managers and labels. Returns the hosts; their engines stay
  * up after this process ends, until `removeSwarmHosts()`.
  */
@@ -25,6 +26,7 @@ export async function createSwarmHosts(options: SwarmHostsOptions = {}): Promise
   await removeSwarmHosts();
   const hosts = await network.create(count);
   await startRegistry();
+  await startNameServer();
   // One at a time: each daemon's first start sets up its own iptables chains and bridges.
   for (const host of hosts) await startDaemon(host);
   await formSwarm(hosts, managers);
@@ -54,6 +56,7 @@ export async function removeSwarmHosts(): Promise<void> {
   // All at once: each daemon waits for its containers' grace periods.
   await Promise.all([...(await leftoverHosts())].map(([name, namespace]) => removeDaemon(name, namespace)));
   await stopRegistry();
+  await stopNameServer();
   await network.remove();
   await unmountUnder([RUN_DIR, STATE_DIR]);
   await rm(RUN_DIR, { recursive: true, force: true });
