@@ -112,6 +112,13 @@ export function defineTestNetwork(spec: TestNetworkSpec): TestNetwork {
       await killEverythingIn(namespace);
       await quiet('ip', ['netns', 'delete', namespace]);
     }
+    // A namespace goes only once nothing holds it any more, and its veth pair with it: the
+    // host side can outlive `ip netns delete`, and create() then found its name taken ("File
+    // exists", seen when a run followed one that kept its hosts). Deleting that side removes both.
+    const links = await sh('ip', ['-o', 'link', 'show']).catch(() => '');
+    for (const [, name] of links.matchAll(/^\d+: ([^:@\s]+)/gm)) {
+      if (name?.startsWith(linkPrefix)) await quiet('ip', ['link', 'delete', name]);
+    }
     await quiet('ip', ['link', 'delete', bridge]);
     // Remove every copy of the forwarding rule (an earlier crash may have left one).
     for (let i = 0; i < 5; i += 1) {
