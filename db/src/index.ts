@@ -9,7 +9,8 @@ export type { PageRequest, TimelineMessage, TimelinePage, TimelineScope } from '
 export type { UserSummary } from './domain/users';
 export type { SuggestedAuthor } from './domain/suggestions';
 export { RESERVED_USERNAMES, canonicalUsername, isReservedUsername } from './domain/usernames';
-export { sessionIdOf } from './domain/sessions';
+export { SESSION_COOKIE, sessionIdOf } from './domain/sessions';
+export { gravatarUrl } from './domain/avatar';
 export type { BusinessCounts } from './domain/stats';
 export { provideDatabase, sharedDatabase } from './shared-instance';
 export { isDatabaseUnavailable } from './fail-fast';
