@@ -1,7 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { type Plugin, defineConfig } from 'vite';
 
-const WORKSPACE_PACKAGES = ['@minitwit/db', '@minitwit/monitoring', '@minitwit/realtime'];
+const WORKSPACE_PACKAGES = ['@minitwit/db', '@minitwit/monitoring', '@minitwit/realtime', '@minitwit/redis'];
 
 /**
  * The workspace packages are shared with the launcher's process, so the server

@@ -34,8 +34,8 @@ export function createApiApp(deps: ApiDeps): Express {
  * generic 500, except a database that cannot be reached: a 503 with
  * Retry-After. A refused request still records its `latest`.
  */
-function errorHandler({ db, logger, publisher }: ApiDeps): ErrorRequestHandler {
-  return async (error: unknown, req, res, _next) => {
+function errorHandler({ db, logger }: ApiDeps): ErrorRequestHandler {
+  return async (error: unknown, _req, res, _next) => {
     const log = requestLogger(res, logger);
     const latest = latestOf(res);
     const databaseDown = isDatabaseUnavailable(error);
@@ -50,9 +50,8 @@ function errorHandler({ db, logger, publisher }: ApiDeps): ErrorRequestHandler {
     let body = toErrorBody(error);
     if (!body && databaseDown) {
       // Not a bug: the database is down or restarting. Nothing was acknowledged; the client may retry.
+      // A write it cut off may have committed all the same: its command has told open pages to re-read.
       log.warn('database unavailable', { error: error instanceof Error ? error.message : String(error) });
-      // A write cut off mid-flight (a failover) may have committed all the same: pages re-read.
-      if (req.method === 'POST') publisher.writeOutcomeUnknown?.();
       body = { status: 503, error_msg: 'The database is unavailable, try again shortly' };
     } else if (!body) {
       log.error('unhandled error', { error });

@@ -1,6 +1,6 @@
 import { databaseEnvSchema } from '@minitwit/db';
 import { logLevelSchema, parseEnv } from '@minitwit/monitoring';
-import { redisEnvSchema } from '@minitwit/realtime';
+import { redisEnvSchema } from '@minitwit/redis';
 import { z } from 'zod';
 
 /**

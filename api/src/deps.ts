@@ -1,6 +1,6 @@
-import type { Database } from '@minitwit/db';
+import type { Database, TimelinePublisher } from '@minitwit/db';
 import type { Logger, ServiceMetrics } from '@minitwit/monitoring';
-import type { Limit, TimelinePublisher } from '@minitwit/realtime';
+import type { Limit } from '@minitwit/redis';
 
 /** Everything the API app needs, handed in so tests build it on a fresh database. */
 export interface ApiDeps {

@@ -1,8 +1,7 @@
 import { contentFingerprint, postgresUrl } from '@minitwit/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUZZ_SEED } from '../../realtime/src/testing/fuzz-seed';
-import { STACK_TRACE, percentEncode, rawExchange, serialise } from '../../realtime/src/testing/raw-http';
+import { FUZZ_SEED, percentEncode, rawExchange, serialise, STACK_TRACE } from '@minitwit/testing';
 import { type ApiUnderTest, startApiUnderTest } from './testing/api-under-test';
 import { SIMULATOR_AUTH, send } from './testing/http-client';
 

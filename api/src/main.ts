@@ -1,6 +1,7 @@
 import { databaseOptionsFrom, openDatabase } from '@minitwit/db';
 import { createLogger, createServiceMetrics, handleShutdown } from '@minitwit/monitoring';
-import { closeLimiterRedis, createLimit, createPublisher, openLimiterRedis, pingRedis } from '@minitwit/realtime';
+import { createPublisher } from '@minitwit/realtime';
+import { closeLimiterRedis, createLimit, openLimiterRedis, pingRedis } from '@minitwit/redis';
 import { loadApiEnv } from './config';
 import { registrationRule } from './http/registration-limit';
 import { listenApi } from './server';

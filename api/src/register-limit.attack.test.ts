@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, openDatabase } from '@minitwit/db';
+import { type Database, noopPublisher, openDatabase } from '@minitwit/db';
 import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
 import { createLogger, createServiceMetrics } from '@minitwit/monitoring';
-import { closeLimiterRedis, createLimit, noopPublisher, openLimiterRedis } from '@minitwit/realtime';
+import { closeLimiterRedis, createLimit, openLimiterRedis } from '@minitwit/redis';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOO_MANY_REGISTRATIONS, registrationRule } from './http/registration-limit';

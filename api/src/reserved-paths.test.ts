@@ -1,7 +1,6 @@
-import { isReservedUsername } from '@minitwit/db';
+import { isReservedUsername, noopPublisher } from '@minitwit/db';
 import { type TestDatabase, createTestDatabase } from '@minitwit/db/testing';
 import { createLogger, createServiceMetrics } from '@minitwit/monitoring';
-import { noopPublisher } from '@minitwit/realtime';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from './app';

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { closeHttpServer, listenInternal } from '@minitwit/monitoring';
+import { closeHttpServer, guardRequests, listenInternal } from '@minitwit/monitoring';
 import type { AddressInfo } from 'node:net';
-import { guardRequests } from '@minitwit/realtime';
 import { createApiApp } from './app';
 import type { ApiDeps } from './deps';
 import { apiInternalEndpoints } from './internal';

@@ -286,7 +286,7 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
     expect(await db.messages.flag([own.id])).toEqual([{ id: own.id, authorId: ada.id }]);
     expect(await db.stats.counts()).toMatchObject({ users: 2, messages: 2, follows: 0, flagged: 1, latest: 3 });
 
-    // rate-limiter-flexible's statements on the rate_limits table (realtime/src/limits/rate-limit.ts).
+    // rate-limiter-flexible's statements on the rate_limits table (redis/src/limits/rate-limit.ts).
     await db.sql(
       `insert into "rate_limits" ("key", "points", "expire") values ($1, 1, $2)
        on conflict ("key") do update set "points" = "rate_limits"."points" + 1 returning "points"`,

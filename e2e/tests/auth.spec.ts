@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { SESSION_COOKIE } from '../../realtime/src/contract';
+import { SESSION_COOKIE } from '@minitwit/db/sessions';
 import { PASSWORD, gotoHydrated, loginViaForm, postForm, registerViaForm, signOutViaForm, uniqueName } from './helpers';
 
 test.describe('register', () => {

@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
-import { SESSION_COOKIE } from '../../realtime/src/contract';
+import { SESSION_COOKIE } from '@minitwit/db/sessions';
 import { gotoHydrated, loginViaForm, registerViaForm, signOutViaForm, uniqueName, userPath } from './helpers';
 import { apiPost, apiRegister } from './live-helpers';
 

@@ -25,6 +25,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRIES: Record<string, Record<string, string>> = {
   monitoring: { index: 'src/index.ts' },
   db: { index: 'src/index.ts', migrate: 'src/tools/migrate.ts' },
+  redis: { index: 'src/index.ts' },
   realtime: { index: 'src/index.ts', main: 'src/main.ts', flag: 'src/tools/flag.ts' },
   api: { index: 'src/index.ts', main: 'src/main.ts' },
   infra: { 'start-all': 'src/start-all.ts' },

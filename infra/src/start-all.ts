@@ -9,13 +9,8 @@ import {
   handleShutdown,
   trackInFlight,
 } from '@minitwit/monitoring';
-import {
-  createPublisher,
-  createRealtimeServer,
-  loadRealtimeConfig,
-  pingRedis,
-  socketCapsFrom,
-} from '@minitwit/realtime';
+import { createPublisher, createRealtimeServer, loadRealtimeConfig, socketCapsFrom } from '@minitwit/realtime';
+import { pingRedis } from '@minitwit/redis';
 import { exportOriginForWeb, loadLauncherEnv } from './config';
 import { applySecurityHeaders } from '../../web/src/lib/security-headers';
 import { loadWebHandler } from './web-handler';

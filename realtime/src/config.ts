@@ -1,5 +1,6 @@
-import { databaseEnvSchema, optionalUrl } from '@minitwit/db';
+import { databaseEnvSchema } from '@minitwit/db';
 import { logLevelSchema, parseEnv } from '@minitwit/monitoring';
+import { redisEnvSchema } from '@minitwit/redis';
 import { z } from 'zod';
 import { DEFAULT_HEARTBEAT } from './heartbeat';
 import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './server/socket-caps';
@@ -8,14 +9,6 @@ import { DEFAULT_SOCKET_CAPS, type SocketCaps } from './server/socket-caps';
  * The realtime service's environment, the only reader of `process.env` in
  * realtime/. Every variable is documented in `.env.example`.
  */
-/** Redis, for every process that publishes to or serves live timelines. */
-export const redisEnvSchema = z.object({
-  /** Without it, everything runs in one process through the in-process publisher. */
-  REDIS_URL: optionalUrl(/^rediss?:\/\//, 'must be a redis:// URL'),
-  /** Pub/sub channel prefix shared by the adapter and every emitter; the socket.io default. */
-  REDIS_CHANNEL: z.string().min(1).default('socket.io'),
-});
-
 export const realtimeEnvSchema = databaseEnvSchema.extend(redisEnvSchema.shape).extend({
   REALTIME_PORT: z.coerce.number().int().min(0).max(65535).default(5002),
   REALTIME_HOST: z.string().min(1).default('127.0.0.1'),

@@ -114,9 +114,6 @@ export interface SocketLimitRefusal {
   limit: 'session' | 'address';
 }
 
-/** Cookie the web app keeps its session token in; the handshake reads it. */
-export const SESSION_COOKIE = 'session';
-
 /**
  * Most messages one backlog reply carries; a longer backlog is read page by
  * page. 500 (~125 KB): a 10 s outage at 50 posts a second is two pages.

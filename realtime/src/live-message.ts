@@ -1,6 +1,5 @@
-import type { TimelineMessage } from '@minitwit/db';
 import type { LiveMessage } from './contract';
-import { gravatarUrl } from './gravatar';
+import { type TimelineMessage, gravatarUrl } from '@minitwit/db';
 
 /** The browser's view of a message: emails stay on the server. */
 export function toLiveMessage(message: TimelineMessage): LiveMessage {

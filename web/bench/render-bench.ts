@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { openDatabase, provideDatabase } from '@minitwit/db';
-import { SESSION_COOKIE } from '@minitwit/realtime';
+import { SESSION_COOKIE, openDatabase, provideDatabase } from '@minitwit/db';
 
 const REQUESTS = 200;
 const WARMUP = 30;

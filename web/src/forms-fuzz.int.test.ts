@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type TestDatabase, contentFingerprint, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUZZ_SEED } from '../../realtime/src/testing/fuzz-seed';
-import { STACK_TRACE, percentEncode, rawExchange, serialise } from '../../realtime/src/testing/raw-http';
+import { FUZZ_SEED, percentEncode, rawExchange, serialise, STACK_TRACE } from '@minitwit/testing';
 import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
 
 /** Generated requests in this file; with the API's fuzz (5,500), the 10,000 the issue asks for. */

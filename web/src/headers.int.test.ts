@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_TRACE } from '../../realtime/src/testing/raw-http';
+import { STACK_TRACE } from '@minitwit/testing';
 import { SECURITY_HEADERS } from './lib/security-headers';
 import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
 

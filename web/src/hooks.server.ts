@@ -8,7 +8,7 @@ import { closeInternalListener, startInternalListener } from '$lib/server/intern
 import { observeRequest, trackDependencies, webMetrics } from '$lib/server/operations';
 import { isOperatorPath } from '$lib/operator-paths';
 import { refuseCrossSiteForm } from '$lib/server/origin-check';
-import { closePublisher, publisher, startPublisher } from '$lib/server/publisher';
+import { closePublisher, startPublisher } from '$lib/server/publisher';
 import { SECURITY_HEADERS } from '$lib/security-headers';
 import { startSessionPurge } from '$lib/server/session-purge';
 import {
@@ -107,8 +107,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
     // Not a bug: the database is down or restarting; `handle` answers 503 with Retry-After.
     event.locals.databaseDown = true;
     logger.warn('database unavailable', { requestId, route: event.route.id, error: describe(error) });
-    // A post or follow cut off mid-flight (a failover) may have committed all the same: pages re-read.
-    if (event.request.method === 'POST') void publisher().then((live) => live.writeOutcomeUnknown?.());
+    // A post or follow it cut off may have committed all the same: its command has told open pages to re-read.
     return { message: UNAVAILABLE_MESSAGE, requestId, status: 503 };
   }
   // 404s for unknown paths are ordinary traffic; anything else unexpected is a bug worth a stack.

@@ -1,7 +1,7 @@
 import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, isLive, startTestServer, waitFor, watcherPool } from '../../realtime/src/testing/harness';
-import { uniqueChannel } from '../../realtime/src/testing/redis-env';
+import { type TestServer, isLive, startTestServer, waitFor, watcherPool } from '@minitwit/realtime/testing';
+import { uniqueChannel } from '@minitwit/testing';
 import { type WebProcess, builtWebMissing, postForm, startWebProcess } from './testing/web-process';
 
 const redisUrl = process.env.REDIS_URL || undefined;

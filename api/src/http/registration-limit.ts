@@ -1,5 +1,5 @@
 import type { Database } from '@minitwit/db';
-import { type Limit, type LimitRule, createLimit, retryAfterSeconds } from '@minitwit/realtime';
+import { type Limit, type LimitRule, createLimit, retryAfterSeconds } from '@minitwit/redis';
 import type { RequestHandler } from 'express';
 import { ApiError } from './api-error';
 import { simulatorCheck } from './simulator-auth';

@@ -1,4 +1,5 @@
-import { type Request, Router } from 'express';
+import { createCommands } from '@minitwit/db';
+import { type Request, type Response, Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../http/api-error';
 import { jsonBody } from '../http/json-body';
@@ -26,9 +27,15 @@ function usernameParam(req: Request): string {
   return value;
 }
 
-/** The routes of SPEC §3. Thin: validate, call the domain, present, publish after commit. */
+/** A write's answer, sent by its command once it has committed and before it publishes. */
+const noContent = (res: Response) => () => {
+  res.status(204).end();
+};
+
+/** The routes of SPEC §3. Thin: validate, call the domain (a command for a write that pages see), present. */
 export function simulatorRoutes({ db, publisher, simulatorCredentials, registrationLimit }: ApiDeps): Router {
   const router = Router();
+  const commands = createCommands(db, () => publisher);
   // Any content type is parsed as JSON: the simulator's contract is JSON bodies.
   const json = jsonBody(16 * 1024);
   const auth = requireSimulator(simulatorCredentials);
@@ -69,9 +76,7 @@ export function simulatorRoutes({ db, publisher, simulatorCredentials, registrat
 
   router.post('/msgs/:username', auth, json, async (req, res) => {
     const { content } = parseBody(messageBody, req.body);
-    const message = await db.messages.postAs(usernameParam(req), content, { latest: latestOf(res) });
-    res.status(204).end();
-    publisher.messagePosted(message);
+    await commands.postMessageAs(usernameParam(req), content, { latest: latestOf(res), acknowledge: noContent(res) });
   });
 
   router.get('/fllws/:username', auth, async (req, res) => {
@@ -83,13 +88,9 @@ export function simulatorRoutes({ db, publisher, simulatorCredentials, registrat
 
   router.post('/fllws/:username', auth, json, async (req, res) => {
     const body = parseBody(followBody, req.body);
-    const options = { latest: latestOf(res) };
-    const following = 'follow' in body;
-    const change = following
-      ? await db.follows.follow(usernameParam(req), body.follow, options)
-      : await db.follows.unfollow(usernameParam(req), body.unfollow, options);
-    res.status(204).end();
-    if (change.changed) publisher.followChanged({ whoId: change.whoId, whomId: change.whomId, following });
+    const options = { latest: latestOf(res), acknowledge: noContent(res) };
+    if ('follow' in body) await commands.follow(usernameParam(req), body.follow, options);
+    else await commands.unfollow(usernameParam(req), body.unfollow, options);
   });
 
   return router;

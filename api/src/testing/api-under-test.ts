@@ -1,6 +1,6 @@
 import { type DatabaseBackend, type TestDatabase, createTestDatabase } from '@minitwit/db/testing';
 import { createLogger, createServiceMetrics } from '@minitwit/monitoring';
-import { noopPublisher, type TimelinePublisher } from '@minitwit/realtime';
+import { noopPublisher, type TimelinePublisher } from '@minitwit/db';
 import { type RunningApi, listenApi } from '../server';
 
 export interface ApiUnderTest {

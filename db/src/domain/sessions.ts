@@ -3,6 +3,9 @@ import type { Sql } from '../sql';
 import type { UserSummary } from './users';
 
 /** What the table keys a session by; also names the session's live sockets (realtime's session room). */
+/** Cookie the web app keeps its session token in; the realtime servers read it at the socket handshake. */
+export const SESSION_COOKIE = 'session';
+
 export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 const hashToken = sessionIdOf;
 

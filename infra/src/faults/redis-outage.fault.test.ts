@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SIMULATOR_AUTH, send } from '@minitwit/api/testing/http-client';
 import { type TestDatabase, createTestDatabase } from '@minitwit/db/testing';
-import { type OwnRedis, startOwnRedis } from '@minitwit/realtime/testing/own-redis';
+import { type OwnRedis, startOwnRedis } from '@minitwit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type LivePage,

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { openDatabase } from '@minitwit/db';
 import { startOwnPostgres } from '@minitwit/db/own-postgres';
-import { startOwnRedis } from '@minitwit/realtime/testing/own-redis';
+import { startOwnRedis } from '@minitwit/testing';
 import { startBalancer } from '../faults/support/balancer';
 import { waitUntil } from '../faults/support/live-pages';
 import { type ServiceProcess, repoRoot, startService, webEnv } from '../faults/support/service-process';

@@ -2,10 +2,9 @@ import { createLogger } from '@minitwit/monitoring';
 import type { TimelineMessage } from '@minitwit/db';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PUBLISHER_OPTIONS } from '../redis';
+import { PUBLISHER_OPTIONS } from '@minitwit/redis';
 import { quietLogger, waitFor } from '../testing/harness';
-import { type OwnRedis, startOwnRedis } from '../testing/own-redis';
-import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { type OwnRedis, skipWithoutRedis, startOwnRedis, testRedisUrl, uniqueChannel } from '@minitwit/testing';
 import { type PublisherHandle, createPublisher } from './create-publisher';
 
 const skip = skipWithoutRedis('Redis publisher tests');

@@ -1,6 +1,6 @@
 import type { Logger } from '@minitwit/monitoring';
 import type { TimelinePublisher } from '../publisher';
-import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, openRedis, withSafePublish } from '../redis';
+import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, openRedis, withSafePublish } from '@minitwit/redis';
 import type { Broadcaster } from './broadcaster';
 import { emitterBroadcaster } from './emitter-broadcaster';
 import { inProcessPublisher } from './local-hub';

@@ -1,6 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '../contract';
-import type { RedisClient } from '../redis';
+import type { RedisClient } from '@minitwit/redis';
 import { SESSION_ENDED, sessionEndedPayload } from '../server/session-end';
 import type { Broadcaster } from './broadcaster';
 

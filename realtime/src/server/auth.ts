@@ -1,6 +1,5 @@
-import { type Database, sessionIdOf } from '@minitwit/db';
+import { type Database, SESSION_COOKIE, sessionIdOf } from '@minitwit/db';
 import type { Logger } from '@minitwit/monitoring';
-import { SESSION_COOKIE } from '../contract';
 import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
 

@@ -3,7 +3,7 @@ import { buildInfo } from '@minitwit/monitoring';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUser, isLive, newestIdIn, waitFor, watcherPool } from '../testing/harness';
 import { useRedisCluster } from '../testing/redis-cluster';
-import { skipWithoutRedis } from '../testing/redis-env';
+import { skipWithoutRedis } from '@minitwit/testing';
 
 const skip = skipWithoutRedis('realtime cluster tests (three servers sharing Redis)');
 

@@ -5,6 +5,7 @@ import {
   type Logger,
   type ServiceMetrics,
   closeHttpServer,
+  guardRequests,
   internalRequestHandler,
   runHealthChecks,
 } from '@minitwit/monitoring';
@@ -16,11 +17,17 @@ import { lossFloor } from '../publish/loss-floor';
 import { registerLocalServer } from '../publish/local-hub';
 import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
-import { type RedisClient, closeRedis, connectRedis, duplicateRedis, pingRedis, withSafePublish } from '../redis';
+import {
+  type RedisClient,
+  closeRedis,
+  connectRedis,
+  duplicateRedis,
+  pingRedis,
+  withSafePublish,
+} from '@minitwit/redis';
 import { authenticate } from './auth';
 import { coalescingReader, limiter } from './backlog-reader';
 import { deliveryLatency } from './delivery-latency';
-import { guardRequests } from './guard-requests';
 import { publicHttpHandler } from './http-handler';
 import { type RealtimeMetrics, createRealtimeMetrics } from './metrics';
 import { slimSocket } from './slim-socket';

@@ -2,10 +2,16 @@ import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSocket, waitFor } from '../testing/harness';
-import { FUZZ_SEED } from '../testing/fuzz-seed';
-import { type RawRequest, STACK_TRACE, rawExchange, serialise } from '../testing/raw-http';
+import {
+  FUZZ_SEED,
+  rawExchange,
+  type RawRequest,
+  serialise,
+  STACK_TRACE,
+  testRedisUrl,
+  uniqueChannel,
+} from '@minitwit/testing';
 import { type RealtimeProcess, startRealtimeProcess } from '../testing/realtime-process';
-import { testRedisUrl, uniqueChannel } from '../testing/redis-env';
 
 /**
  * The realtime server's whole HTTP surface, against the real process

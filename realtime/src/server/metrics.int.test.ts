@@ -12,7 +12,7 @@ import {
   waitFor,
   watcherPool,
 } from '../testing/harness';
-import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '@minitwit/testing';
 
 const skip = skipWithoutRedis('realtime metrics through Redis') || !postgresUrl;
 if (!postgresUrl) console.warn('SKIPPED: realtime metrics through Redis — DATABASE_URL not set');

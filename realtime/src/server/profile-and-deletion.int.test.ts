@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FollowChanged } from '../contract';
 import { createUser, isLive, newestIdIn, waitFor, watcherPool } from '../testing/harness';
 import { useRedisCluster } from '../testing/redis-cluster';
-import { skipWithoutRedis } from '../testing/redis-env';
+import { skipWithoutRedis } from '@minitwit/testing';
 
 const skip = skipWithoutRedis('deletion and profile-count events across realtime servers');
 

@@ -13,8 +13,7 @@ import {
   waitFor,
   watch,
 } from '../testing/harness';
-import { type OwnRedis, startOwnRedis } from '../testing/own-redis';
-import { skipWithoutRedis } from '../testing/redis-env';
+import { type OwnRedis, skipWithoutRedis, startOwnRedis } from '@minitwit/testing';
 import { buildInfo } from '@minitwit/monitoring';
 
 const skip = skipWithoutRedis('Redis kill-and-restart test (uses its own redis-server)');

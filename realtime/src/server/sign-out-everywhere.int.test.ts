@@ -10,7 +10,7 @@ import {
   waitFor,
   watcherPool,
 } from '../testing/harness';
-import { testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { testRedisUrl, uniqueChannel } from '@minitwit/testing';
 
 /**
  * Issue 19 finding 7: "sign out everywhere" ends all of a user's sessions

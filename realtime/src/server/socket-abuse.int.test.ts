@@ -14,7 +14,7 @@ import {
   waitFor,
   watcherPool,
 } from '../testing/harness';
-import { testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { testRedisUrl, uniqueChannel } from '@minitwit/testing';
 import { SOCKET_LIMITS } from './socket-guards';
 
 const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.95) - 1] ?? NaN;

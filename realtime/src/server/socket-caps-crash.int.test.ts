@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOCKET_LIMIT_ERROR } from '../contract';
 import { createUser } from '../testing/harness';
 import { type RealtimeProcess, startRealtimeProcess } from '../testing/realtime-process';
-import { testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { testRedisUrl, uniqueChannel } from '@minitwit/testing';
 import { DEFAULT_LIVENESS } from './socket-count-redis';
 
 const missing = !postgresUrl ? 'DATABASE_URL' : !testRedisUrl ? 'REDIS_URL' : undefined;

@@ -4,7 +4,7 @@ import { type Socket, io as connect } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SOCKET_LIMIT_ERROR } from '../contract';
 import { type TestServer, createUser, startTestServer, waitFor } from '../testing/harness';
-import { testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { testRedisUrl, uniqueChannel } from '@minitwit/testing';
 import type { SocketCaps } from './socket-caps';
 
 /**

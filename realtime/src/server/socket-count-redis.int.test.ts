@@ -1,8 +1,8 @@
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../redis';
+import type { RedisClient } from '@minitwit/redis';
 import { quietLogger, waitFor } from '../testing/harness';
-import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '../testing/redis-env';
+import { skipWithoutRedis, testRedisUrl, uniqueChannel } from '@minitwit/testing';
 import type { CapKey, SocketCount } from './socket-count';
 import { redisSocketCount } from './socket-count-redis';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@minitwit/monitoring';
-import type { RedisClient } from '../redis';
+import type { RedisClient } from '@minitwit/redis';
 import { LocalCounts, type SocketCount } from './socket-count';
 
 /**

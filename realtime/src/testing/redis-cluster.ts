@@ -2,7 +2,7 @@ import { type DatabaseBackend, type TestDatabase, createTestDatabase } from '@mi
 import { afterAll, beforeAll } from 'vitest';
 import { type PublisherHandle, createPublisher } from '../publish/create-publisher';
 import { type TestServer, quietLogger, startTestServer } from './harness';
-import { testRedisUrl, uniqueChannel } from './redis-env';
+import { testRedisUrl, uniqueChannel } from '@minitwit/testing';
 
 export interface RedisCluster {
   database: TestDatabase;

@@ -1,4 +1,4 @@
-import { databaseOptionsFrom, openDatabase } from '@minitwit/db';
+import { createCommands, databaseOptionsFrom, openDatabase } from '@minitwit/db';
 import { createLogger } from '@minitwit/monitoring';
 import { loadRealtimeConfig } from '../config';
 import { createPublisher } from '../publish/create-publisher';
@@ -34,8 +34,7 @@ async function main(): Promise<number> {
   const db = await openDatabase(databaseOptionsFrom(config));
   const publishing = await createPublisher({ redisUrl: config.REDIS_URL, channel: config.REDIS_CHANNEL, logger });
   try {
-    const flagged = await db.messages.flag(ids);
-    publishing.publisher.messagesFlagged(flagged);
+    const flagged = await createCommands(db, () => publishing.publisher).flag(ids);
     const newly = new Set(flagged.map((message) => message.id));
     for (const id of ids) {
       process.stdout.write(`${id}: ${newly.has(id) ? 'flagged' : 'unknown or already flagged'}\n`);

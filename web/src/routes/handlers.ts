@@ -3,9 +3,8 @@ import { isDomainError } from '@minitwit/db';
 import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth';
 import { addFlash } from '$lib/server/cookies';
-import { database } from '$lib/server/database';
+import { commands } from '$lib/server/commands';
 import { readForm, textField } from '$lib/server/form-fields';
-import { publisher } from '$lib/server/publisher';
 import { loadTimeline } from '$lib/server/timeline-loader';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
@@ -23,16 +22,14 @@ export const postAction = async ({ locals, request, cookies, url }: RequestEvent
   const user = requireUser(locals);
   const form = await readForm(request);
   const text = textField(form, 'text');
-  const db = await database();
-  let posted;
+  const run = await commands();
   try {
-    posted = await db.messages.postOnce(user.id, text, textField(form, 'token'));
+    // A replayed token answers as the first submit did.
+    await run.postMessage(user.id, text, textField(form, 'token'));
   } catch (cause) {
     if (isDomainError(cause) && cause.kind === 'invalid') return fail(400, { error: cause.message, text });
     throw cause;
   }
-  // A replay answers as the first submit did; its message was published then.
-  if (!posted.replayed) (await publisher()).messagePosted(posted.message);
   addFlash(cookies, url, 'Your message was recorded');
   redirect(303, '/');
 };

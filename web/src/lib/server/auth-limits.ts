@@ -6,7 +6,7 @@ import {
   createLimit,
   createRemembered,
   openLimiterRedis,
-} from '@minitwit/realtime';
+} from '@minitwit/redis';
 import type { RedisClientType } from 'redis';
 import { config } from './config';
 import { database } from './database';

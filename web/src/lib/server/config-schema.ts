@@ -1,5 +1,5 @@
 import { databaseEnvSchema } from '@minitwit/db';
-import { redisEnvSchema } from '@minitwit/realtime';
+import { redisEnvSchema } from '@minitwit/redis';
 import { z } from 'zod';
 
 /**

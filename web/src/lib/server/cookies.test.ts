@@ -1,4 +1,4 @@
-import { SESSION_COOKIE as CONTRACT_SESSION_COOKIE } from '@minitwit/realtime';
+import { SESSION_COOKIE as CONTRACT_SESSION_COOKIE } from '@minitwit/db';
 import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from './cookies';
 

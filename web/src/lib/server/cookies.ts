@@ -2,7 +2,7 @@ import type { Cookies } from '@sveltejs/kit';
 
 /**
  * The realtime servers read the session at the socket handshake, so this is
- * the contract's name (`SESSION_COOKIE` of @minitwit/realtime; a test keeps
+ * the sessions' name (`SESSION_COOKIE` of @minitwit/db; a test keeps
  * them equal). Not imported from there: +layout.server.ts imports this file,
  * and SvelteKit's build analysis cannot load TypeScript workspace packages.
  */

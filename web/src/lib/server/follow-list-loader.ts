@@ -1,4 +1,4 @@
-import { gravatarUrl } from '@minitwit/realtime';
+import { gravatarUrl } from '@minitwit/db';
 import { error } from '@sveltejs/kit';
 import { database } from './database';
 

@@ -1,5 +1,5 @@
 import { type HealthCheck, type HealthReport, createServiceMetrics, runHealthChecks } from '@minitwit/monitoring';
-import { pingRedis } from '@minitwit/realtime';
+import { pingRedis } from '@minitwit/redis';
 import { database } from './database';
 import { logger } from './logger';
 import { publisherRedis } from './publisher';

@@ -1,4 +1,5 @@
-import { type PublisherHandle, type TimelinePublisher, createPublisher, noopPublisher } from '@minitwit/realtime';
+import { type TimelinePublisher, noopPublisher } from '@minitwit/db';
+import { type PublisherHandle, createPublisher } from '@minitwit/realtime';
 import { config } from './config';
 import { logger } from './logger';
 

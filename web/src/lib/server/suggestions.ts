@@ -1,4 +1,4 @@
-import { gravatarUrl } from '@minitwit/realtime';
+import { gravatarUrl } from '@minitwit/db';
 import type { Suggestion } from '$lib/suggestion';
 import { database } from './database';
 import type { TimelineView } from './timeline-loader';

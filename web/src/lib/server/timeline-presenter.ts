@@ -1,6 +1,5 @@
-import type { TimelineMessage } from '@minitwit/db';
+import { type TimelineMessage, gravatarUrl } from '@minitwit/db';
 import type { TimelineItem } from '$lib/timeline-item';
-import { gravatarUrl } from '@minitwit/realtime';
 
 /** What a browser may see of a message: no email, the avatar address instead. */
 export function toTimelineItem(message: TimelineMessage): TimelineItem {

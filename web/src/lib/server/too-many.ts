@@ -1,5 +1,5 @@
 import { type RequestEvent, fail } from '@sveltejs/kit';
-import { retryAfterSeconds } from '@minitwit/realtime';
+import { retryAfterSeconds } from '@minitwit/redis';
 
 /** The 429 a limited form action answers: a Retry-After header, and the wait in words on the form. */
 export function tooManyAttempts<Extra extends Record<string, unknown>>(

@@ -1,9 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth';
 import { addFlash } from '$lib/server/cookies';
-import { database } from '$lib/server/database';
+import { commands } from '$lib/server/commands';
 import { readForm, textField } from '$lib/server/form-fields';
-import { publisher } from '$lib/server/publisher';
 import type { RequestEvent } from './$types';
 
 /** Ids are PostgreSQL integers; anything else names no message. */
@@ -21,7 +20,7 @@ function backTo(field: string, url: URL): string {
  * `POST /<author>?/delete`: the signed-in author deletes one of their
  * messages (issue 22 item 10). The database decides whose it is, so someone
  * else's message gets a 403 and stays; an unknown or already deleted one a
- * 404. After the commit, every open page is told to drop it, as for a flag.
+ * 404. Its command tells every open page to drop it, as for a flag.
  */
 export const deleteMessageAction = async ({ locals, request, cookies, url }: RequestEvent) => {
   const viewer = requireUser(locals);
@@ -29,11 +28,9 @@ export const deleteMessageAction = async ({ locals, request, cookies, url }: Req
   const idText = textField(form, 'id');
   const id = MESSAGE_ID.test(idText) ? Number(idText) : 0;
   if (id < 1 || id > MAX_ID) error(404, 'Message not found');
-  const db = await database();
-  const result = await db.messages.deleteOwn(viewer.id, id);
+  const result = await (await commands()).deleteOwnMessage(viewer.id, id);
   if (result.outcome === 'not_yours') error(403, 'You can only delete your own messages');
   if (result.outcome !== 'deleted') error(404, 'Message not found');
-  (await publisher()).messagesFlagged([result.message]);
   addFlash(cookies, url, 'Your message was deleted');
   redirect(303, backTo(textField(form, 'back'), url));
 };

@@ -4,8 +4,8 @@ import type { FollowState } from '$lib/follow-counts';
 import { userPath } from '$lib/user-path';
 import { requireUser } from '$lib/server/auth';
 import { addFlash } from '$lib/server/cookies';
+import { commands } from '$lib/server/commands';
 import { database } from '$lib/server/database';
-import { publisher } from '$lib/server/publisher';
 import { loadTimeline } from '$lib/server/timeline-loader';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
@@ -33,14 +33,10 @@ export const load = async ({ params, locals, url }: PageServerLoadEvent) => {
   };
 };
 
-/** Runs a follow-graph change for the signed-in user, 404 when the other user does not exist. */
-async function changeFollow(
-  change: (who: string, whom: string) => Promise<FollowChange>,
-  viewer: string,
-  whom: string,
-): Promise<FollowChange> {
+/** Waits for a follow-graph command, 404 when the other user does not exist. */
+async function followCommand(change: Promise<FollowChange>): Promise<void> {
   try {
-    return await change(viewer, whom);
+    await change;
   } catch (cause) {
     if (isDomainError(cause) && cause.kind === 'not_found') error(404, 'User not found');
     throw cause;
@@ -49,20 +45,14 @@ async function changeFollow(
 
 export const followAction = async ({ params, locals, cookies, url }: RequestEvent) => {
   const viewer = requireUser(locals);
-  const db = await database();
-  const result = await changeFollow((who, whom) => db.follows.follow(who, whom), viewer.username, params.username);
-  if (result.changed)
-    (await publisher()).followChanged({ whoId: result.whoId, whomId: result.whomId, following: true });
+  await followCommand((await commands()).follow(viewer.username, params.username));
   addFlash(cookies, url, `You are now following "${params.username}"`);
   redirect(303, userPath(params.username));
 };
 
 export const unfollowAction = async ({ params, locals, cookies, url }: RequestEvent) => {
   const viewer = requireUser(locals);
-  const db = await database();
-  const result = await changeFollow((who, whom) => db.follows.unfollow(who, whom), viewer.username, params.username);
-  if (result.changed)
-    (await publisher()).followChanged({ whoId: result.whoId, whomId: result.whomId, following: false });
+  await followCommand((await commands()).unfollow(viewer.username, params.username));
   addFlash(cookies, url, `You are no longer following "${params.username}"`);
   redirect(303, userPath(params.username));
 };

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
+import { commands } from '$lib/server/commands';
 import { addFlash, clearSessionCookie } from '$lib/server/cookies';
-import { database } from '$lib/server/database';
-import { publisher } from '$lib/server/publisher';
 import type { PageServerLoadEvent, RequestEvent } from './$types';
 
 /** Visiting /logout/everywhere asks for confirmation; only the POST signs out. */
@@ -16,9 +15,7 @@ export const load = ({ locals }: PageServerLoadEvent) => {
  */
 export const defaultAction = async ({ locals, cookies, url }: RequestEvent) => {
   if (locals.user) {
-    const db = await database();
-    const ended = await db.sessions.destroyAllOf(locals.user.id);
-    (await publisher()).sessionEnded(ended);
+    await (await commands()).endAllSessions(locals.user.id);
   }
   clearSessionCookie(cookies, url);
   addFlash(cookies, url, 'You were signed out everywhere');

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '@minitwit/monitoring';
+import type { Logger } from './logger';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => unknown;
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => unknown;

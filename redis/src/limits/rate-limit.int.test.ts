@@ -2,7 +2,7 @@ import { type Database, openDatabase } from '@minitwit/db';
 import { type DatabaseBackend, type TestDatabase, availableBackends, createTestDatabase } from '@minitwit/db/testing';
 import { type RedisClientType, createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnRedis, startOwnRedis } from '../testing/own-redis';
+import { type OwnRedis, startOwnRedis } from '@minitwit/testing';
 import { type LimitRule, createLimit, createRemembered } from './rate-limit';
 
 const rule = (name: string): LimitRule => ({ name, points: 3, windowSeconds: 60, blockSeconds: 30 });

@@ -11,8 +11,8 @@ import { LagTolerantTimeouts } from './lag-tolerant-timeouts';
  * `rate_limits` table — and when Redis is down, in that table too
  * (rate-limiter-flexible's insurance limiter), so an outage never lifts them.
  * The counting is rate-limiter-flexible's; this module only picks the rules
- * and the stores. It lives here, beside the Redis helpers, because both front
- * doors (web and api) already import this package and its dependencies.
+ * and the stores. It lives beside the Redis clients it counts on; the web and
+ * the api import it (realtime counts nothing with it).
  */
 export interface LimitRule {
   /** Part of every stored key, so rules never share counters. */

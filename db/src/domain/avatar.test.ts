@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gravatarUrl } from './gravatar';
+import { gravatarUrl } from './avatar';
 
 describe('gravatarUrl', () => {
   it('hashes the trimmed, lower-cased email (Gravatar documentation example)', () => {

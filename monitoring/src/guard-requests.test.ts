@@ -1,9 +1,9 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@minitwit/monitoring';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawExchange, serialise } from '../testing/raw-http';
+import { rawExchange, serialise } from '@minitwit/testing';
 import { guardRequests } from './guard-requests';
+import type { Logger } from './logger';
 
 const logged: Array<Record<string, unknown>> = [];
 /** Records what the guard logs; it only ever calls `error`. */
