@@ -1,4 +1,5 @@
 import type { Logger } from '@minitwit/monitoring';
+import { performance } from 'node:perf_hooks';
 import { type RedisClientOptions, type RedisClientType, createClient } from 'redis';
 
 export type RedisClient = RedisClientType;
@@ -137,20 +138,23 @@ function watch(client: RedisClient, logger: Logger, role: string, onRestored?: O
 export function withSafePublish(
   client: RedisClient,
   logger: Logger,
-  outcome?: { failed(): void; succeeded(): void },
+  /** Told how each publish ended, with when it was handed to the client (`performance.now()`). */
+  outcome?: { failed(calledAt: number): void; succeeded(calledAt: number): void },
 ): RedisClient {
-  const publish = (channel: string, message: string | Buffer): Promise<number> =>
-    client.publish(channel, message).then(
+  const publish = (channel: string, message: string | Buffer): Promise<number> => {
+    const calledAt = performance.now();
+    return client.publish(channel, message).then(
       (receivers) => {
-        outcome?.succeeded();
+        outcome?.succeeded(calledAt);
         return receivers;
       },
       (error: unknown) => {
         logger.warn('redis publish failed', { channel, error });
-        outcome?.failed();
+        outcome?.failed(calledAt);
         return 0;
       },
     );
+  };
   return new Proxy(client, {
     get(target, property) {
       if (property === 'publish') return publish;

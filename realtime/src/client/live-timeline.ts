@@ -12,6 +12,7 @@ import {
 } from '../contract';
 import { LOSS_MARGIN_MS, lossFloor } from '../publish/loss-floor';
 import { FeedState } from './feed-state';
+import { newestIdOf } from './merge';
 
 export type LiveStatus =
   | 'connecting'
@@ -144,13 +145,18 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
    * at the newest id the page had LOSS_MARGIN_MS before the drop instead: the rule the servers
    * apply to their own losses (publish/loss-floor.ts); the page drops what it already shows.
    */
-  // The server-rendered newest id is settled: ids are handed out in commit order, so the page's
-  // read saw every id up to it.
-  const settled = lossFloor(LOSS_MARGIN_MS, options.newestId);
+  const recent = lossFloor(LOSS_MARGIN_MS, options.newestId);
+  /**
+   * Every id up to this one is shown for sure: read from the database, gap-free (the server
+   * rendering, or backlogs read on from it), not merely arrived live. The read after a drop never
+   * starts below it: after a long backlog read just before a drop, `recent` alone would go back
+   * before that backlog, past the ids the page remembers (REMEMBERED_IDS), and show them twice.
+   */
+  let readUpTo = options.newestId;
   const show = (fresh: LiveMessage[]) => {
     if (fresh.length === 0) return;
     options.onMessages(fresh);
-    settled.sent(state.newestId());
+    recent.sent(state.newestId());
   };
 
   /**
@@ -188,6 +194,12 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
           return;
         }
         attempt = 0;
+        // Read on from what was settled: the reply holds every id after afterId up to its newest.
+        if (afterId <= readUpTo)
+          readUpTo = newestIdOf(
+            reply.messages.map((message) => message.id),
+            readUpTo,
+          );
         const more = reply.truncated && backlogPage + 1 < MAX_BACKLOG_PAGES;
         show(state.completeSubscribe(reply.messages, more));
         if (chain) for (const message of reply.messages) chain.end = Math.max(chain.end, message.id);
@@ -216,11 +228,11 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     clearTimeout(retry);
     state.abortSubscribe();
     // The subscription after the reconnect starts where this one would have gone on, and no
-    // higher than the page's newest id of a moment ago (`settled`).
+    // higher than the page's newest id of a moment ago (`recent`), nor below what it read.
     applyAgain();
-    settled.lost();
-    const floor = settled.take();
-    if (floor !== undefined) state.resync(Math.max(0, floor));
+    recent.lost();
+    const floor = recent.take();
+    if (floor !== undefined) state.resync(Math.max(readUpTo, floor));
     chain = undefined;
     if (stopped) return;
     status('offline');

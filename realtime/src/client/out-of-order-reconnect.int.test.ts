@@ -1,6 +1,7 @@
 import { postgresUrl } from '@minitwit/db/testing';
 import { describe, expect, it } from 'vitest';
 import { inProcessPublisher } from '../publish/local-hub';
+import { REMEMBERED_IDS } from './feed-state';
 import { createUser, isLive, newestIdIn, waitFor } from '../testing/harness';
 import { inProcessServer } from '../testing/in-process-server';
 
@@ -34,4 +35,26 @@ describe('a page whose connection drops while a lower id is still on its way', (
     expect(page.statuses.filter((status) => status === 'offline')).toHaveLength(1);
     expect(page.statuses.at(-1)).toBe('live');
   });
+
+  it(
+    'after a long backlog read just before the drop, reads on from that backlog and shows nothing twice',
+    { timeout: 60_000 },
+    async () => {
+      const author = await createUser(world.db, 'Backlogged');
+      const before = await newestIdIn(world.db);
+      // More than the page remembers: a read from before this backlog would show some of it twice.
+      const missed: number[] = [];
+      for (let i = 0; i < REMEMBERED_IDS + 100; i += 1) {
+        missed.push((await world.db.messages.post(author.id, `missed ${i}`)).id);
+      }
+      const page = world.open(world.url, { kind: 'user', userId: author.id }, { newestId: before });
+      await waitFor(isLive(page), 'the whole backlog', 30_000);
+      // At once, while the backlog's ids are still the page's newest of the last two seconds.
+      page.timeline.socket.io.engine.close();
+      const away = await world.post(author.id, 'posted while the page was away');
+
+      await waitFor(() => page.ids().includes(away.id), 'the message posted while away', 20_000);
+      expect(page.ids()).toEqual([...missed, away.id]);
+    },
+  );
 });

@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '@minitwit/monitoring';
 import type { TimelinePublisher } from '../publisher';
 import { PUBLISHER_OPTIONS, type RedisClient, closeRedis, openRedis, withSafePublish } from '@minitwit/redis';
 import type { Broadcaster } from './broadcaster';
 import { emitterBroadcaster } from './emitter-broadcaster';
 import { inProcessPublisher } from './local-hub';
+import { acknowledgedIds } from './acknowledged-ids';
 import { lossFloor } from './loss-floor';
 import { resyncScheduler } from './resync-scheduler';
 import { publisherOver } from './timeline-publisher';
@@ -50,12 +52,18 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     resync.restored,
     loss.lost,
   );
+  // Counted as gone out once Redis took it, not when handed to the client (acknowledged-ids.ts).
+  const taken = acknowledgedIds(loss.sent);
   const outcome = {
-    failed() {
+    failed(calledAt = performance.now()) {
+      taken.refused(calledAt);
       loss.lost();
       resync.failed();
     },
-    succeeded: resync.succeeded,
+    succeeded(calledAt: number) {
+      taken.acknowledged(calledAt);
+      resync.succeeded();
+    },
   };
   const broadcaster = emitterBroadcaster(withSafePublish(redis, logger, outcome), options.channel ?? 'socket.io');
   late.broadcaster = broadcaster;
@@ -64,11 +72,11 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     publisher: {
       ...publisher,
       messagePosted(message) {
-        loss.sent(message.id);
+        taken.published(message.id);
         publisher.messagePosted(message);
       },
       // As a refused publish: the resync goes out with the next publish that Redis takes.
-      writeOutcomeUnknown: outcome.failed,
+      writeOutcomeUnknown: () => outcome.failed(),
     },
     redis,
     async close() {
