@@ -4,7 +4,6 @@ export { inProcessPublisher } from './publish/local-hub';
 export { guardRequests } from './server/guard-requests';
 export { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server/create-server';
 export * from './contract';
-export { rooms } from './rooms';
 export { gravatarUrl } from './gravatar';
 export { toLiveMessage } from './live-message';
 export {

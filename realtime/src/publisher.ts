@@ -1,4 +1,4 @@
-import type { TimelineMessage } from '@minitwit/db';
+import type { RemovedMessage, TimelineMessage } from '@minitwit/db';
 
 /**
  * What the writers (api, web, the flag tool) tell the live timelines, always
@@ -9,7 +9,8 @@ import type { TimelineMessage } from '@minitwit/db';
 export interface TimelinePublisher {
   messagePosted(message: TimelineMessage): void;
   followChanged(change: { whoId: number; whomId: number; following: boolean }): void;
-  messagesFlagged(messages: readonly { id: number; authorId: number }[]): void;
+  /** Flagged or deleted: each with its author and mentions, which say what timelines showed it. */
+  messagesFlagged(messages: readonly RemovedMessage[]): void;
   /**
    * Sessions ended (sign-out, or sign-out everywhere: all of a user's): their
    * sockets, on every server, are disconnected. Each id is `sessionIdOf(token)`.
