@@ -1,5 +1,7 @@
 import type { Database } from '../database';
+import type { RemovedMessage } from '../domain/messages';
 import type { TimelineMessage } from '../domain/timelines';
+import type { UserSummary } from '../domain/users';
 import {
   type TimelineKindName,
   type TimelineRequest,
@@ -55,47 +57,71 @@ export async function roomsJoined(db: Database, scope: TimelineScope): Promise<S
   return joined;
 }
 
+/** What the world tells live pages, as a writer's publisher does after each commit. */
+export interface WorldPublisher {
+  messagePosted(message: TimelineMessage): void;
+  messagesFlagged(messages: readonly RemovedMessage[]): void;
+}
+
 /**
- * A small world where every kind has something to show: five users who
- * follow some of each other and mention each other (known and unknown names,
- * trailing punctuation, an address with an `@`), one message flagged and one
- * deleted. Returns the users and the visible messages.
+ * The people of a small world where every kind has something to show: five
+ * users who follow some of each other.
  */
-export async function buildKindWorld(db: Database, prefix: string) {
+export async function registerKindWorld(db: Database, prefix: string) {
   const names = ['ada', 'bob', 'cy', 'dee', 'eve'].map((name) => `${prefix}${name}`);
-  const [ada, bob, cy, dee, eve] = await Promise.all(
-    names.map((username) => db.users.register({ username, email: `${username}@example.com`, password: 'pw' })),
-  );
-  if (!ada || !bob || !cy || !dee || !eve) throw new Error('world users missing');
+  const users = [];
+  for (const username of names)
+    users.push(await db.users.register({ username, email: `${username}@example.com`, password: 'pw' }));
+  const [ada, bob, cy, dee] = users as [UserSummary, UserSummary, UserSummary, UserSummary];
   await db.follows.follow(ada.username, bob.username);
   await db.follows.follow(cy.username, ada.username);
   await db.follows.follow(dee.username, bob.username);
   await db.follows.follow(dee.username, cy.username);
+  return users;
+}
+
+/**
+ * The world's messages: they mention each other (known and unknown names,
+ * trailing punctuation, an address with an `@`); one is then flagged and one
+ * deleted. Each write is published after it commits when `publisher` is given.
+ */
+export async function writeKindWorld(db: Database, users: readonly UserSummary[], publisher?: WorldPublisher) {
+  const [ada, bob, cy, dee, eve] = users as [UserSummary, UserSummary, UserSummary, UserSummary, UserSummary];
   const texts: [number, string][] = [
     [ada.id, `hello @${bob.username}`],
     [bob.id, `@${cy.username} and @${ada.username}, see https://example.com/@${eve.username}`],
     [cy.id, 'nobody mentioned here'],
-    [dee.id, `@nobody_${prefix} and @${dee.username}.`],
+    [dee.id, `@nobody_${dee.username} and @${dee.username}.`],
     [eve.id, `(@${ada.username}) @${bob.username}@${cy.username}`],
     [bob.id, `flagged @${dee.username}`],
     [cy.id, `deleted @${eve.username}`],
     [eve.id, `last words for @${cy.username}`],
   ];
   const posted: TimelineMessage[] = [];
-  for (const [authorId, text] of texts) posted.push(await db.messages.post(authorId, text));
+  for (const [authorId, text] of texts) {
+    const message = await db.messages.post(authorId, text);
+    publisher?.messagePosted(message);
+    posted.push(message);
+  }
   const flagged = posted[5]!;
   const deleted = posted[6]!;
   const removals = await db.messages.flag([flagged.id]);
   const deletion = await db.messages.deleteOwn(deleted.author.id, deleted.id);
   if (deletion.outcome === 'deleted') removals.push(deletion.message);
+  publisher?.messagesFlagged(removals);
   return {
-    users: [ada, bob, cy, dee, eve],
     visible: posted.filter((message) => message !== flagged && message !== deleted),
     hidden: [flagged, deleted],
     /** What the flag and the deletion reported, for the publisher's `messagesFlagged`. */
     removals,
     posted,
   };
+}
+
+/** The world, written without publishing. */
+export async function buildKindWorld(db: Database, prefix: string) {
+  const users = await registerKindWorld(db, prefix);
+  return { users, ...(await writeKindWorld(db, users)) };
 }
 
 /** The ids of `messages` a socket in `joined` receives: those with a room in common with it. */
