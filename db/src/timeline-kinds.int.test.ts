@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type Cursor, decodeCursor } from './domain/cursor';
 import { addressOf } from './domain/timelines';
 import type { TimelineKind } from './domain/timeline-kinds/kind';
 import { roomsOfMessage, timelineKinds } from './domain/timeline-kinds/registry';
@@ -46,6 +47,22 @@ describe.each(availableBackends())('every timeline kind on %s PostgreSQL', (back
       const posted = world.hidden[index]!;
       expect(removal.mentionedIds.length).toBeGreaterThan(0);
       expect(roomsOfMessage(removal).sort()).toEqual(roomsOfMessage(addressOf(posted)).sort());
+    }
+  });
+
+  it('pages every scope of every kind by cursor, newest first, with nothing lost or repeated', async () => {
+    const world = await buildKindWorld(db(), 'p');
+    for (const { scope } of everyScope(world.users.map((user) => user.id))) {
+      const whole = (await db().timelines.page(scope, { limit: 100 })).messages.map((m) => m.id);
+      const walked: number[] = [];
+      let before: Cursor | undefined;
+      for (;;) {
+        const page = await db().timelines.page(scope, { limit: 2, before });
+        walked.push(...page.messages.map((m) => m.id));
+        if (!page.nextCursor) break;
+        before = decodeCursor(page.nextCursor);
+      }
+      expect({ scope, walked }).toEqual({ scope, walked: whole });
     }
   });
 
