@@ -124,6 +124,7 @@ const message: TimelineMessage = {
   text: 'hello',
   pubDate: new Date(0),
   author: { id: 1, username: 'ivy', email: 'ivy@example.com' },
+  mentions: [],
 };
 const PUBLISHES = 100_000;
 const timePublishes = (stamp: boolean): number => {

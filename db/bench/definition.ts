@@ -10,6 +10,9 @@ export function definitionFilter(scope: TimelineScope): string {
   const visible = 'not m."flagged"';
   if (scope.kind === 'public') return visible;
   if (scope.kind === 'user') return `${visible} and m."author_id" = ${Number(scope.userId)}`;
+  if (scope.kind === 'mentions') {
+    return `${visible} and m."id" in (select "message_id" from "mentions" where "user_id" = ${Number(scope.userId)})`;
+  }
   const viewer = Number(scope.userId);
   return `${visible} and (m."author_id" = ${viewer} or m."author_id" in (select "whom_id" from "followers" where "who_id" = ${viewer}))`;
 }

@@ -2,7 +2,8 @@
  * `npm run bench:timelines` (after `npm run seed` into the named database, and
  * `npm run build` for the web render column): server-side latency of every
  * timeline read on the seeded data — public, one user, My Timeline for viewers
- * following 0, 1, 50 and 2,000 accounts; page 1 and page 100 (by cursor); the
+ * following 0, 1, 50 and 2,000 accounts, and Mentions of a viewer named by
+ * 10,000 messages among 1M mentions (viewers.ts); page 1 and page 100 (by cursor); the
  * live catch-up after 1,000 missed messages — each timed three ways in this
  * run: the bare SQL statement on its own `pg` connection (the baseline), the
  * domain call (`db.timelines`), and the web app's render of the page (measured
@@ -21,7 +22,7 @@ import { type Cursor, decodeCursor } from '../src/domain/cursor';
 import { type PageRequest, type TimelineScope, pageStatement, sinceStatement } from '../src/domain/timelines';
 import { provideDatabase } from '../src/shared-instance';
 import { checkAgainstDefinition, definitionFilter } from './definition';
-import { type Viewer, benchViewers } from './viewers';
+import { type Viewer, benchMentioned, benchViewers } from './viewers';
 
 const { values: flags } = parseArgs({
   options: {
@@ -70,6 +71,7 @@ try {
             (select count(*) from "followers") as "follows"`,
   );
   const viewers = await benchViewers(db);
+  const mentioned = await benchMentioned(db);
   await db.sql(`vacuum (analyze) "messages"`);
 
   // The web render, when the app is built: its handler on an in-process server that times each request itself.
@@ -153,6 +155,14 @@ try {
     });
   }
 
+  const [mentionRows] = await db.sql<{ n: string }>(`select count(*) as "n" from "mentions"`);
+  scopes.push({
+    name: `Mentions (${mentioned.mentions} of ${mentionRows?.n} mentions)`,
+    scope: { kind: 'mentions', userId: mentioned.id },
+    path: '/mentions',
+    cookie: `session=${await db.sessions.create(mentioned.id, 3_600_000)}`,
+  });
+
   for (const { name, scope, path, cookie } of scopes) {
     process.stderr.write(`${name}...\n`);
     for (const pageNumber of [1, 100]) {
@@ -190,3 +200,5 @@ try {
   await raw.end();
   await db.close();
 }
+// The web app's handler keeps its own resources (its database handle's timers, the operator listener) open.
+process.exit(0);

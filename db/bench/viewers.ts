@@ -57,3 +57,47 @@ export async function benchViewers(db: Database): Promise<Viewer[]> {
   else await db.sql(`analyze "followers"`);
   return viewers;
 }
+
+/** Mentions of the Mentions row's viewer: one message in MENTIONED_EVERY of the seeded ones. */
+const MENTIONED_EVERY = 1_000;
+/** Background mentions, so the table is the size a busy site's would be: one message in BACKGROUND_EVERY names someone. */
+const BACKGROUND_EVERY = 10;
+
+/**
+ * The viewer of the Mentions row, created once per seeded database
+ * (idempotent): `bench_mentioned`, named by every MENTIONED_EVERY-th seeded
+ * message (10,000 of 10M, so it has a page 100), among background mentions
+ * of every BACKGROUND_EVERY-th message (1M rows) naming seeded users. The
+ * rows are written as a post writes them (the message's pub_date copied);
+ * the seeded texts do not contain the names, which no read looks at.
+ */
+export async function benchMentioned(db: Database): Promise<{ id: number; username: string; mentions: number }> {
+  const username = 'bench_mentioned';
+  const user =
+    (await db.users.findByUsername(username)) ??
+    (await db.users.register({ username, email: `${username}@example.com`, password: 'bench' }));
+  const count = async () =>
+    Number(
+      (await db.sql<{ n: string }>(`select count(*) as "n" from "mentions" where "user_id" = $1`, [user.id]))[0]?.n,
+    );
+  if ((await count()) === 0) {
+    const [range] = await db.sql<{ users: number; messages: number }>(
+      `select (select max("id") from "users" where "username" like 'user%') as "users", (select max("id") from "messages") as "messages"`,
+    );
+    // In slices of 500,000 messages: each statement stays well inside the services' 10 s statement timeout.
+    for (let from = 0; from <= (range?.messages ?? 0); from += 500_000) {
+      await db.sql(
+        `insert into "mentions" ("user_id", "message_id", "pub_date")
+         select case when m."id" % ${MENTIONED_EVERY} = 7 then $1 else 1 + (m."id"::bigint * 7919 % $2::int)::int end,
+                m."id", m."pub_date"
+         from "messages" m
+         where m."id" > $3::int and m."id" <= $3::int + 500000
+           and (m."id" % ${BACKGROUND_EVERY} = 3 or m."id" % ${MENTIONED_EVERY} = 7)
+         on conflict do nothing`,
+        [user.id, range?.users ?? 1, from],
+      );
+    }
+    await db.sql(`vacuum (analyze) "mentions"`);
+  }
+  return { id: user.id, username, mentions: await count() };
+}

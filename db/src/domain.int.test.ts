@@ -54,7 +54,7 @@ describe.each(availableBackends())('domain operations on %s PostgreSQL', (backen
     const page = await db().timelines.page({ kind: 'user', userId: carol.id }, { limit: 10 });
     expect(page.messages.map((m) => m.id)).toEqual([b.id, a.id]);
 
-    expect(await db().messages.flag([b.id, b.id])).toEqual([{ id: b.id, authorId: carol.id }]);
+    expect(await db().messages.flag([b.id, b.id])).toEqual([{ id: b.id, authorId: carol.id, mentionedIds: [] }]);
     expect(await db().messages.flag([b.id])).toEqual([]);
     for (const scope of [{ kind: 'public' } as const, { kind: 'user', userId: carol.id } as const]) {
       const ids = (await db().timelines.page(scope, { limit: 100 })).messages.map((m) => m.id);

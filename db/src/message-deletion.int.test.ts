@@ -26,7 +26,7 @@ describe.each(availableBackends())('deleting a message on %s PostgreSQL', (backe
 
     expect(await db().messages.deleteOwn(ann.id, doomed.id)).toEqual({
       outcome: 'deleted',
-      message: { id: doomed.id, authorId: ann.id },
+      message: { id: doomed.id, authorId: ann.id, mentionedIds: [] },
     });
     expect(await row(doomed.id)).toEqual({ flagged: true, deleted: true, text: 'doomed' });
 

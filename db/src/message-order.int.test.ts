@@ -28,7 +28,7 @@ describe.skipIf(!postgresUrl)('message ids on PostgreSQL', () => {
   it('are handed out in commit order: a post waits for an earlier uncommitted one', async () => {
     const author = await test.db.users.register({ username: 'ordered', email: 'o@example.com', password: 'pw' });
     await writer.query('begin');
-    const slow = await writer.query<{ id: number }>(POST_BY_AUTHOR_ID, [author.id, 'drawn first, committed late']);
+    const slow = await writer.query<{ id: number }>(POST_BY_AUTHOR_ID, [author.id, 'drawn first, committed late', []]);
     const slowId = slow.rows[0]!.id;
 
     let settled = false;

@@ -248,8 +248,8 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
       'postgres',
       `select tableowner as owner, count(*) from pg_tables where schemaname = 'public' group by tableowner`,
     );
-    // users, messages, followers, simulator_state, sessions, rate_limits, post_form_tokens, mikro_orm_migrations.
-    expect(tables).toEqual([{ owner: 'minitwit_owner', count: String(8) }]);
+    // users, messages, followers, simulator_state, sessions, rate_limits, post_form_tokens, mentions, mikro_orm_migrations.
+    expect(tables).toEqual([{ owner: 'minitwit_owner', count: String(9) }]);
     const recorded = await db.sql<{ name: string }>(`select "name" from "mikro_orm_migrations" order by "id"`);
     expect(recorded.map((row) => row.name)).toEqual(migrationsList.map((migration) => migration.name));
   }, 60_000);
@@ -283,7 +283,7 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
     expect(await db.sessions.userFor(token)).toBeNull();
     await db.sessions.purgeExpired();
 
-    expect(await db.messages.flag([own.id])).toEqual([{ id: own.id, authorId: ada.id }]);
+    expect(await db.messages.flag([own.id])).toEqual([{ id: own.id, authorId: ada.id, mentionedIds: [] }]);
     expect(await db.stats.counts()).toMatchObject({ users: 2, messages: 2, follows: 0, flagged: 1, latest: 3 });
 
     // rate-limiter-flexible's statements on the rate_limits table (redis/src/limits/rate-limit.ts).

@@ -6,6 +6,16 @@ import pg from 'pg';
 import { type Database, openDatabase } from './database';
 
 export { seededRandom } from './seeded-random';
+export {
+  type ScopeCase,
+  type WorldPublisher,
+  buildKindWorld,
+  deliveredIds,
+  everyScope,
+  registerKindWorld,
+  roomsJoined,
+  writeKindWorld,
+} from './testing-support/kind-world';
 
 /**
  * Test support: every test file gets a database of its own, either a fresh

@@ -24,9 +24,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Entry points per package, relative to the package folder: source → output name in `dist/`. */
 const ENTRIES: Record<string, Record<string, string>> = {
   monitoring: { index: 'src/index.ts' },
-  db: { index: 'src/index.ts', migrate: 'src/tools/migrate.ts' },
+  db: { index: 'src/index.ts', migrate: 'src/tools/migrate.ts', 'mention-names': 'src/domain/mention-names.ts' },
   redis: { index: 'src/index.ts' },
-  realtime: { index: 'src/index.ts', main: 'src/main.ts', flag: 'src/tools/flag.ts' },
+  realtime: { index: 'src/index.ts', main: 'src/main.ts', flag: 'src/tools/flag.ts', merge: 'src/client/merge.ts' },
   api: { index: 'src/index.ts', main: 'src/main.ts' },
   infra: { 'start-all': 'src/start-all.ts' },
   // The web app's own server: adapter-node's build (web/build) wrapped with the security headers.

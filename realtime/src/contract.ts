@@ -3,17 +3,27 @@
  * browser client. Browser-safe: types and constants only, no Node imports.
  * Event names are `entity:verb`.
  */
+import type { TimelineRequest } from '@minitwit/db';
 
-/** What a page shows. The viewer of `home` is the socket's signed-in user, never a client-given id. */
-export type LiveScope = { kind: 'public' } | { kind: 'user'; userId: number } | { kind: 'home' };
+/**
+ * What a page shows: a request of one of the timeline kinds (@minitwit/db's
+ * registry). The viewer of a kind that needs one is the socket's signed-in
+ * user, never a client-given id.
+ */
+export type LiveScope = TimelineRequest;
 
-/** A timeline message as browsers see it: no email, the gravatar URL instead. */
+/**
+ * A timeline message as browsers see it, in page data and in live events
+ * alike (presented by live-message.ts): no email, the gravatar URL instead.
+ */
 export interface LiveMessage {
   id: number;
   text: string;
-  /** ISO 8601, UTC. */
-  pubDate: string;
+  /** Publication time, milliseconds since the epoch (UTC). */
+  pubMs: number;
   author: { id: number; username: string; avatarUrl: string };
+  /** The usernames its `@name`s resolved to when it was written: those are links, other `@`s plain text. */
+  mentions: string[];
   /**
    * When the write committed (ms since the epoch, the writer's clock), on live
    * events only: servers measure commit→emit from it. Absent in backlogs.

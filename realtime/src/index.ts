@@ -3,7 +3,6 @@ export { createPublisher, type PublisherHandle, type PublisherOptions } from './
 export { inProcessPublisher } from './publish/local-hub';
 export { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server/create-server';
 export * from './contract';
-export { rooms } from './rooms';
 export { toLiveMessage } from './live-message';
 export {
   loadRealtimeConfig,

@@ -1,16 +1,17 @@
 import type { LiveMessage } from './contract';
 import { type TimelineMessage, gravatarUrl } from '@minitwit/db';
 
-/** The browser's view of a message: emails stay on the server. */
+/** The browser's view of a message, for page data and live events: emails stay on the server. */
 export function toLiveMessage(message: TimelineMessage): LiveMessage {
   return {
     id: message.id,
     text: message.text,
-    pubDate: message.pubDate.toISOString(),
+    pubMs: message.pubDate.getTime(),
     author: {
       id: message.author.id,
       username: message.author.username,
       avatarUrl: gravatarUrl(message.author.email),
     },
+    mentions: message.mentions.map((user) => user.username),
   };
 }

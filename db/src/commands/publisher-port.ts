@@ -1,3 +1,4 @@
+import type { RemovedMessage } from '../domain/messages';
 import type { TimelineMessage } from '../domain/timelines';
 
 /**
@@ -10,7 +11,8 @@ import type { TimelineMessage } from '../domain/timelines';
 export interface TimelinePublisher {
   messagePosted(message: TimelineMessage): void;
   followChanged(change: { whoId: number; whomId: number; following: boolean }): void;
-  messagesFlagged(messages: readonly { id: number; authorId: number }[]): void;
+  /** Flagged or deleted: each with its author and mentions, which say what timelines showed it. */
+  messagesFlagged(messages: readonly RemovedMessage[]): void;
   /**
    * Sessions ended (sign-out, or sign-out everywhere: all of a user's): their
    * sockets, on every server, are disconnected. Each id is `sessionIdOf(token)`.

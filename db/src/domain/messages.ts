@@ -4,6 +4,9 @@ import { errors } from '../errors';
 import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText, isStorable } from './rules';
 import { canonicalUsername } from './usernames';
+import { mentionCandidates } from './mention-names';
+import type { MessageAddress } from './timeline-kinds/kind';
+import { MESSAGE_COLUMNS } from './timeline-sql';
 import { type TimelineMessage, type TimelineRow, toTimelineMessage } from './timelines';
 
 /** An arbitrary constant, distinct from the migration lock: the lock every message insert takes. */
@@ -21,17 +24,34 @@ export const MESSAGE_INSERT_LOCK = 7_346_021_118;
  * page was disconnected, would never reach that page. The cost is that message
  * inserts commit one at a time, which a single-row autocommit insert makes
  * short.
+ *
+ * The mentions are resolved in the same statement (so the same transaction):
+ * `names` is the placeholder of the candidate names (mention-names.ts), and
+ * a mention row is written for each that is a user. A message and its
+ * mentions commit together, so a Mentions page never shows one without the
+ * other, and the publisher gets the mentioned ids with the message.
  */
-const INSERT_FOR_AUTHOR = `
+const insertForAuthor = (names: string) => `
   "serialized" as (select pg_advisory_xact_lock(${MESSAGE_INSERT_LOCK})),
-  "inserted" as (
+  ${INSERT_MESSAGE},
+  ${mentionAndReturn(names)}`;
+
+const INSERT_MESSAGE = `"inserted" as (
     insert into "messages" ("author_id", "text") select a."id", $2 from "author" a, "serialized"
-    returning "id", "author_id", "text", "pub_date")
-  select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email"
+    returning "id", "author_id", "text", "pub_date")`;
+
+/** Writes the mentions of the `inserted` message and selects it as a TimelineRow. */
+const mentionAndReturn = (names: string) => `"mentioned" as (
+    insert into "mentions" ("user_id", "message_id", "pub_date")
+    select mu."id", i."id", i."pub_date" from "inserted" i join "users" mu on mu."username" = any(${names}::text[])
+    returning "user_id")
+  select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email",
+    coalesce((select json_agg(json_build_object('id', mu."id", 'username', mu."username") order by mu."id")
+      from "mentioned" x join "users" mu on mu."id" = x."user_id"), '[]'::json) as "mentions"
   from "inserted" i join "author" a on a."id" = i."author_id"`;
 
-/** The web app's post, as one statement ($1 author id, $2 text); exported for the commit-order test. */
-export const POST_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${INSERT_FOR_AUTHOR}`;
+/** The web app's post, as one statement ($1 author id, $2 text, $3 mention candidates); exported for the commit-order test. */
+export const POST_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1), ${insertForAuthor('$3')}`;
 
 /**
  * The web app's post with its form's token ($1 author id, $2 text, $3 token):
@@ -39,7 +59,8 @@ export const POST_BY_AUTHOR_ID = `with "author" as (select "id", "username", "em
  * inserted only when the token was new; a concurrent submit of the same
  * token waits on the first one's uncommitted key and then inserts nothing.
  * The message id is drawn under the same lock as every other insert (commit
- * order), so the token row can name it before the message exists.
+ * order), so the token row can name it before the message exists. $4: the
+ * mention candidates.
  */
 export const POST_ONCE_BY_AUTHOR_ID = `with "author" as (select "id", "username", "email" from "users" where "id" = $1),
   "serialized" as (select pg_advisory_xact_lock(${MESSAGE_INSERT_LOCK})),
@@ -49,12 +70,11 @@ export const POST_ONCE_BY_AUTHOR_ID = `with "author" as (select "id", "username"
     on conflict do nothing returning "message_id"),
   "inserted" as (
     insert into "messages" ("id", "author_id", "text") select c."message_id", a."id", $2 from "claimed" c, "author" a
-    returning "id", "author_id", "text", "pub_date")
-  select i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email"
-  from "inserted" i join "author" a on a."id" = i."author_id"`;
+    returning "id", "author_id", "text", "pub_date"),
+  ${mentionAndReturn('$4')}`;
 
 /** The message a token already recorded, when it still exists ($1 author id, $2 token). */
-const POSTED_WITH_TOKEN = `select m."id", m."text", ${epochMs('m."pub_date"')} as "pub_ms", u."id" as "author_id", u."username", u."email"
+const POSTED_WITH_TOKEN = `select ${MESSAGE_COLUMNS}
   from "post_form_tokens" t join "messages" m on m."id" = t."message_id" join "users" u on u."id" = m."author_id"
   where t."author_id" = $1 and t."token" = $2::uuid`;
 
@@ -75,11 +95,16 @@ const DELETE_OWN = `
   "deleted" as (
     update "messages" set "flagged" = true, "deleted_at" = now()
     where "id" = $1 and "author_id" = $2 and not "flagged" returning 1)
-  select (select "author_id" from "target") as "author_id", exists (select 1 from "deleted") as "deleted"`;
+  select (select "author_id" from "target") as "author_id", exists (select 1 from "deleted") as "deleted",
+    array(select "user_id" from "mentions" where "message_id" = $1) as "mentioned_ids"`;
 
 /** What `deleteOwn` did: the removal to publish, or why nothing changed. */
-export type DeleteOutcome =
-  { outcome: 'deleted'; message: { id: number; authorId: number } } | { outcome: 'not_found' | 'not_yours' };
+export type DeleteOutcome = { outcome: 'deleted'; message: RemovedMessage } | { outcome: 'not_found' | 'not_yours' };
+
+/** A message just hidden (flagged or deleted), with what says which timelines showed it. */
+export interface RemovedMessage extends MessageAddress {
+  id: number;
+}
 
 export class MessageStore {
   constructor(
@@ -90,7 +115,7 @@ export class MessageStore {
   /** The web app's post: the author is the signed-in user. */
   async post(authorId: number, text: string): Promise<TimelineMessage> {
     checkMessageText(text);
-    const [row] = await this.sql<TimelineRow>(POST_BY_AUTHOR_ID, [authorId, text]);
+    const [row] = await this.sql<TimelineRow>(POST_BY_AUTHOR_ID, [authorId, text, mentionCandidates(text)]);
     if (!row) throw errors.userNotFound();
     return toTimelineMessage(row);
   }
@@ -104,7 +129,12 @@ export class MessageStore {
   async postOnce(authorId: number, text: string, formToken: string): Promise<FormPostResult> {
     if (!isFormToken(formToken)) return { replayed: false, message: await this.post(authorId, text) };
     checkMessageText(text);
-    const [row] = await this.sql<TimelineRow>(POST_ONCE_BY_AUTHOR_ID, [authorId, text, formToken]);
+    const [row] = await this.sql<TimelineRow>(POST_ONCE_BY_AUTHOR_ID, [
+      authorId,
+      text,
+      formToken,
+      mentionCandidates(text),
+    ]);
     if (row) return { replayed: false, message: toTimelineMessage(row) };
     const [earlier] = await this.sql<TimelineRow>(POSTED_WITH_TOKEN, [authorId, formToken]);
     if (earlier) return { replayed: true, message: toTimelineMessage(earlier) };
@@ -125,8 +155,8 @@ export class MessageStore {
     if (!isStorable(username)) throw errors.userNotFound();
     const { query, params } = withLatest(
       options.latest,
-      `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${INSERT_FOR_AUTHOR}`,
-      [canonicalUsername(username), text],
+      `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${insertForAuthor('$3')}`,
+      [canonicalUsername(username), text, mentionCandidates(text)],
     );
     const [row] = await this.sql<TimelineRow>(query, params);
     if (!row) throw errors.userNotFound();
@@ -139,9 +169,9 @@ export class MessageStore {
    * ORM's unit of work: the rows are read with a row lock (two flaggers at once
    * cannot both report the same message as new) and written in one flush.
    */
-  async flag(ids: readonly number[]): Promise<{ id: number; authorId: number }[]> {
+  async flag(ids: readonly number[]): Promise<RemovedMessage[]> {
     if (ids.length === 0) return [];
-    return this.orm.em.fork().transactional(async (em) => {
+    const flagged = await this.orm.em.fork().transactional(async (em) => {
       const messages = await em.find(
         MessageSchema,
         { id: { $in: [...new Set(ids)] }, flagged: false },
@@ -150,6 +180,16 @@ export class MessageStore {
       for (const message of messages) message.flagged = true;
       return messages.map((message) => ({ id: message.id, authorId: message.authorId }));
     });
+    if (flagged.length === 0) return [];
+    // Mention rows never change once written, so reading them after the commit reads what it hid.
+    const mentions = await this.sql<{ message_id: number; user_id: number }>(
+      `select "message_id", "user_id" from "mentions" where "message_id" = any($1::int[])`,
+      [flagged.map((message) => message.id)],
+    );
+    return flagged.map((message) => ({
+      ...message,
+      mentionedIds: mentions.filter((row) => row.message_id === message.id).map((row) => row.user_id),
+    }));
   }
 
   /**
@@ -160,8 +200,12 @@ export class MessageStore {
    * unknown) is `not_found`, as the author would see it.
    */
   async deleteOwn(authorId: number, messageId: number): Promise<DeleteOutcome> {
-    const [row] = await this.sql<{ author_id: number | null; deleted: boolean }>(DELETE_OWN, [messageId, authorId]);
-    if (row?.deleted) return { outcome: 'deleted', message: { id: messageId, authorId } };
+    const [row] = await this.sql<{ author_id: number | null; deleted: boolean; mentioned_ids: number[] }>(DELETE_OWN, [
+      messageId,
+      authorId,
+    ]);
+    if (row?.deleted)
+      return { outcome: 'deleted', message: { id: messageId, authorId, mentionedIds: row.mentioned_ids } };
     return { outcome: row?.author_id === null || row?.author_id === authorId ? 'not_found' : 'not_yours' };
   }
 }

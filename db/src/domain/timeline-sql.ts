@@ -1,7 +1,8 @@
 /**
- * The timeline statements. Every one costs O(page × what the viewer follows)
- * at most, never O(all messages): see docs/decisions.md, "Bounded timelines".
- * Each takes `$n` placeholders handed out by `Params`.
+ * The pieces every timeline statement shares; each kind's own statements are
+ * in its module (timeline-kinds/). Every one costs O(page × what the viewer
+ * follows) at most, never O(all messages): see docs/decisions.md, "Bounded
+ * timelines". Each takes `$n` placeholders handed out by `Params`.
  */
 
 /** Collects parameter values and hands out their `$n` placeholders. */
@@ -13,112 +14,22 @@ export class Params {
   }
 }
 
+/**
+ * The users a message mentions, as a JSON array of `{id, username}`: one probe
+ * of the mentions' message index per message shown (a page is 30).
+ */
+export const mentionsOf = (messageId: string) => `coalesce((
+    select json_agg(json_build_object('id', mu."id", 'username', mu."username") order by mu."id")
+    from "mentions" mn join "users" mu on mu."id" = mn."user_id" where mn."message_id" = ${messageId}), '[]'::json)`;
+
 /** The message columns every query returns, from `m` (messages) joined with `u` (users). */
-export const MESSAGE_COLUMNS = `m."id", m."text", (extract(epoch from m."pub_date") * 1000)::float8 as "pub_ms", m."author_id", u."username", u."email"`;
+export const MESSAGE_COLUMNS = `m."id", m."text", (extract(epoch from m."pub_date") * 1000)::float8 as "pub_ms", m."author_id", u."username", u."email", ${mentionsOf('m."id"')} as "mentions"`;
 
-/** The viewer and everyone they follow: the authors of My Timeline. */
-const homeAuthors = (viewer: string, tuning: HomeTuning) => `
-  "authors" as (
-    select ${viewer}::int as "id"
-    union all
-    select "whom_id" from "followers" where "who_id" = ${viewer}),
-  "wide" as (select count(*) > ${tuning.wideFollowing} as "yes" from "authors")`;
-
-/**
- * From `wideFollowing` authors on, My Timeline first reads a window of the newest
- * `window` public entries and keeps the followed authors' ones: for a viewer
- * who follows thousands of accounts that is far cheaper than one index probe
- * per account, and when the window holds a full page (or is all there is),
- * the page is exact. Otherwise — few followed accounts, or quiet ones — the
- * per-author probes below answer. Either way the cost is bounded.
- */
-export interface HomeTuning {
-  wideFollowing: number;
-  window: number;
-}
-
-export const HOME_TUNING: HomeTuning = { wideFollowing: 500, window: 5_000 };
-
-/**
- * My Timeline, newest first, `limit` rows (the caller asks one more than it
- * shows), older than `before` when set (`before` is a `(pub_date, id)` row
- * condition on its alias, or ''). Instead of filtering the whole public
- * timeline by the follow graph (which reads every message newer than the
- * page), at most:
- *
- * 0. for a wide viewer, the window described at HOME_TUNING; if that is
- *    not enough:
- * 1. `heads`: each author's newest visible message before the cursor — one
- *    index probe per author on (author_id, pub_date desc, id desc);
- * 2. `cutoff` is the limit-th newest head. Those heads are `limit` messages at
- *    least that new, so the page holds nothing older; an author whose head is
- *    older contributes nothing, and the at most `limit` others each contribute
- *    at most `limit` rows from their index range [cutoff, head].
- *
- * So a page reads at most `window` or (authors + limit²) index entries, then
- * `limit` rows.
- */
-export function homePageSql(
-  viewer: string,
-  before: (alias: string) => string,
-  limit: string,
-  tuning: HomeTuning = HOME_TUNING,
-): string {
-  return `
-  with ${homeAuthors(viewer, tuning)},
-  "window" as (
-    select w."id", w."pub_date", w."author_id" from "messages" w
-    where (select "yes" from "wide") and not w."flagged" ${before('w')}
-    order by w."pub_date" desc, w."id" desc limit ${tuning.window}),
-  "fast" as (
-    select w."id", w."pub_date" from "window" w
-    where w."author_id" in (select "id" from "authors")
-    order by w."pub_date" desc, w."id" desc limit ${limit}),
-  "fast_complete" as (
-    select (select "yes" from "wide")
-       and ((select count(*) from "fast") = ${limit} or (select count(*) from "window") < ${tuning.window}) as "yes"),
-  "heads" as (
-    select a."id" as "author_id", h."pub_date", h."id"
-    from "authors" a cross join lateral (
-      select m."pub_date", m."id" from "messages" m
-      where m."author_id" = a."id" and not m."flagged" ${before('m')}
-      order by m."pub_date" desc, m."id" desc limit 1) h
-    where not (select "yes" from "fast_complete")),
-  "cutoff" as (
-    select "pub_date", "id" from "heads" order by "pub_date" desc, "id" desc offset (${limit} - 1) limit 1),
-  "bound" as (
-    select coalesce((select "pub_date" from "cutoff"), '-infinity') as "pub_date",
-           coalesce((select "id" from "cutoff"), 0) as "id"),
-  "probed" as (
-    select c."id", c."pub_date"
-    from "heads" h cross join "bound" b cross join lateral (
-      select m."id", m."pub_date" from "messages" m
-      where m."author_id" = h."author_id" and not m."flagged"
-        and (m."pub_date", m."id") <= (h."pub_date", h."id")
-        and (m."pub_date", m."id") >= (b."pub_date", b."id")
-      order by m."pub_date" desc, m."id" desc limit ${limit}) c
-    where (h."pub_date", h."id") >= (b."pub_date", b."id")
-    order by c."pub_date" desc, c."id" desc limit ${limit}),
-  "page" as (
-    select "id" from "fast" where (select "yes" from "fast_complete")
-    union all
-    select "id" from "probed")
+/** The rows of the messages whose ids `picked` selects, newest first (pub_date, then id). */
+export const newestFirst = (picked: string) => `
   select ${MESSAGE_COLUMNS}
-  from "page" p join "messages" m on m."id" = p."id" join "users" u on u."id" = m."author_id"
+  from (${picked}) p join "messages" m on m."id" = p."id" join "users" u on u."id" = m."author_id"
   order by m."pub_date" desc, m."id" desc`;
-}
-
-/**
- * The public or one author's timeline, newest first: a range scan of the
- * partial index that matches the order exactly, `limit` rows.
- */
-export function scopePageSql(author: string | null, before: (alias: string) => string, limit: string): string {
-  return `
-  select ${MESSAGE_COLUMNS}
-  from "messages" m join "users" u on u."id" = m."author_id"
-  where not m."flagged" ${author ? `and m."author_id" = ${author}` : ''} ${before('m')}
-  order by m."pub_date" desc, m."id" desc limit ${limit}`;
-}
 
 /**
  * The catch-up reads take the `limit` LOWEST ids above `afterId` (ids follow
@@ -126,56 +37,27 @@ export function scopePageSql(author: string | null, before: (alias: string) => s
  * Selecting by id, not date, keeps a truncated backlog gap-free below its
  * newest id, and is a range scan of an index on id.
  */
-const orderedForDisplay = (picked: string) => `
+export const oldestFirst = (picked: string) => `
   select ${MESSAGE_COLUMNS}
   from (${picked}) p join "messages" m on m."id" = p."id" join "users" u on u."id" = m."author_id"
   order by m."pub_date" asc, m."id" asc`;
 
-export function scopeSinceSql(author: string | null, afterId: string, limit: string): string {
-  return orderedForDisplay(`
+/**
+ * The public or one author's timeline, newest first: a range scan of the
+ * partial index that matches the order exactly, `limit` rows.
+ */
+export function messagesPageSql(author: string | null, before: (alias: string) => string, limit: string): string {
+  return `
+  select ${MESSAGE_COLUMNS}
+  from "messages" m join "users" u on u."id" = m."author_id"
+  where not m."flagged" ${author ? `and m."author_id" = ${author}` : ''} ${before('m')}
+  order by m."pub_date" desc, m."id" desc limit ${limit}`;
+}
+
+/** The public or one author's catch-up: a range scan of an index on (author,) id. */
+export function messagesSinceSql(author: string | null, afterId: string, limit: string): string {
+  return oldestFirst(`
     select m."id" from "messages" m
     where not m."flagged" ${author ? `and m."author_id" = ${author}` : ''} and m."id" > ${afterId}
     order by m."id" limit ${limit}`);
-}
-
-/**
- * My Timeline's catch-up: the same steps as `homePageSql`, on ids — for a
- * wide viewer the window of the next `window` ids (usually all that was
- * missed); else each author's lowest new id (one probe of (author_id, id)),
- * the limit-th lowest of those as the bound, then at most `limit` ids from
- * each author whose first new id is within it.
- */
-export function homeSinceSql(viewer: string, afterId: string, limit: string, tuning: HomeTuning = HOME_TUNING): string {
-  return `
-  with ${homeAuthors(viewer, tuning)},
-  "window" as (
-    select w."id", w."author_id" from "messages" w
-    where (select "yes" from "wide") and not w."flagged" and w."id" > ${afterId}
-    order by w."id" limit ${tuning.window}),
-  "fast" as (
-    select w."id" from "window" w where w."author_id" in (select "id" from "authors")
-    order by w."id" limit ${limit}),
-  "fast_complete" as (
-    select (select "yes" from "wide")
-       and ((select count(*) from "fast") = ${limit} or (select count(*) from "window") < ${tuning.window}) as "yes"),
-  "heads" as (
-    select a."id" as "author_id", h."id"
-    from "authors" a cross join lateral (
-      select m."id" from "messages" m
-      where m."author_id" = a."id" and not m."flagged" and m."id" > ${afterId}
-      order by m."id" limit 1) h
-    where not (select "yes" from "fast_complete")),
-  "bound" as (
-    select coalesce((select "id" from "heads" order by "id" offset (${limit} - 1) limit 1), 2147483647) as "id"),
-  "probed" as (
-    select c."id" from "heads" h cross join "bound" b cross join lateral (
-      select m."id" from "messages" m
-      where m."author_id" = h."author_id" and not m."flagged" and m."id" >= h."id" and m."id" <= b."id"
-      order by m."id" limit ${limit}) c
-    where h."id" <= b."id"
-    order by c."id" limit ${limit})
-  ${orderedForDisplay(`
-    select "id" from "fast" where (select "yes" from "fast_complete")
-    union all
-    select "id" from "probed"`)}`;
 }

@@ -1,20 +1,25 @@
 import type { Sql } from '../sql';
 import { type Cursor, encodeCursor } from './cursor';
-import {
-  HOME_TUNING,
-  type HomeTuning,
-  Params,
-  homePageSql,
-  homeSinceSql,
-  scopePageSql,
-  scopeSinceSql,
-} from './timeline-sql';
+import { HOME_TUNING, type HomeTuning } from './timeline-kinds/home';
+import type { MessageAddress } from './timeline-kinds/kind';
+import { type TimelineScope, kindNamed } from './timeline-kinds/registry';
+import { Params } from './timeline-sql';
+
+export type { TimelineScope } from './timeline-kinds/registry';
+
+/** A user a message mentions (`@name` of an existing user, resolved when it was written). */
+export interface MentionedUser {
+  id: number;
+  username: string;
+}
 
 export interface TimelineMessage {
   id: number;
   text: string;
   pubDate: Date;
   author: { id: number; username: string; email: string };
+  /** Whom it mentions, by user id; the mention rows are written with the message. */
+  mentions: MentionedUser[];
 }
 
 export interface TimelinePage {
@@ -28,13 +33,7 @@ export interface PageRequest {
   before?: Cursor | undefined;
 }
 
-export type TimelineScope =
-  | { kind: 'public' }
-  | { kind: 'user'; userId: number }
-  /** My Timeline: the viewer's own messages and those of everyone they follow. */
-  | { kind: 'home'; userId: number };
-
-/** A message row joined with its author, as every message query selects it. */
+/** A message row joined with its author and mentions, as every message query selects it. */
 export interface TimelineRow {
   id: number;
   text: string;
@@ -42,6 +41,7 @@ export interface TimelineRow {
   author_id: number;
   username: string;
   email: string;
+  mentions: MentionedUser[];
 }
 
 export const toTimelineMessage = (row: TimelineRow): TimelineMessage => ({
@@ -49,6 +49,13 @@ export const toTimelineMessage = (row: TimelineRow): TimelineMessage => ({
   text: row.text,
   pubDate: new Date(row.pub_ms),
   author: { id: row.author_id, username: row.username, email: row.email },
+  mentions: row.mentions,
+});
+
+/** Where a message goes (timeline-kinds/registry.ts roomsOfMessage). */
+export const addressOf = (message: TimelineMessage): MessageAddress => ({
+  authorId: message.author.id,
+  mentionedIds: message.mentions.map((user) => user.id),
 });
 
 /**
@@ -62,13 +69,11 @@ export function pageStatement(
   tuning: HomeTuning = HOME_TUNING,
 ): { query: string; params: unknown[] } {
   const params = new Params();
-  const owner = scope.kind === 'public' ? null : params.add(scope.userId);
   const cursor = request.before && [params.add(request.before.pubDate), params.add(request.before.id)];
   const before = (alias: string) =>
     cursor ? `and (${alias}."pub_date", ${alias}."id") < (${cursor[0]}::timestamptz, ${cursor[1]}::int)` : '';
   const limit = `${params.add(request.limit + 1)}::int`;
-  const query =
-    scope.kind === 'home' && owner ? homePageSql(owner, before, limit, tuning) : scopePageSql(owner, before, limit);
+  const query = kindNamed(scope.kind).page(scope, { params, before, limit, tuning });
   return { query, params: params.values };
 }
 
@@ -80,11 +85,9 @@ export function sinceStatement(
   tuning: HomeTuning = HOME_TUNING,
 ): { query: string; params: unknown[] } {
   const params = new Params();
-  const owner = scope.kind === 'public' ? null : params.add(scope.userId);
   const after = `${params.add(afterId)}::int`;
   const bound = `${params.add(limit)}::int`;
-  const query =
-    scope.kind === 'home' && owner ? homeSinceSql(owner, after, bound, tuning) : scopeSinceSql(owner, after, bound);
+  const query = kindNamed(scope.kind).since(scope, { params, afterId: after, limit: bound, tuning });
   return { query, params: params.values };
 }
 

@@ -21,6 +21,7 @@ export const RESERVED_USERNAMES: readonly string[] = [
   'logout',
   'register',
   'public',
+  'mentions',
   'favicon.svg',
   '_app',
   '__data.json',

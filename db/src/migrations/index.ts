@@ -8,6 +8,7 @@ import { Migration20261206000000_nfc_usernames } from './Migration20261206000000
 import { Migration20261206010000_post_form_tokens } from './Migration20261206010000_post_form_tokens';
 import { Migration20261206100000_message_deleted_at } from './Migration20261206100000_message_deleted_at';
 import { Migration20261206100100_followers_by_whom_index } from './Migration20261206100100_followers_by_whom_index';
+import { Migration20261206200000_mentions } from './Migration20261206200000_mentions';
 
 /**
  * Every migration in order. Listed by hand rather than discovered from the
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206010000_post_form_tokens', class: Migration20261206010000_post_form_tokens },
   { name: 'Migration20261206100000_message_deleted_at', class: Migration20261206100000_message_deleted_at },
   { name: 'Migration20261206100100_followers_by_whom_index', class: Migration20261206100100_followers_by_whom_index },
+  { name: 'Migration20261206200000_mentions', class: Migration20261206200000_mentions },
 ];

@@ -5,8 +5,9 @@ import { FeedState, REMEMBERED_IDS } from './feed-state';
 const message = (id: number): LiveMessage => ({
   id,
   text: `m${id}`,
-  pubDate: new Date(Date.UTC(2024, 0, 1, 0, 0, id)).toISOString(),
+  pubMs: Date.UTC(2024, 0, 1, 0, 0, id),
   author: { id: 1, username: 'a', avatarUrl: 'x' },
+  mentions: [],
 });
 const ids = (messages: LiveMessage[]) => messages.map((m) => m.id);
 

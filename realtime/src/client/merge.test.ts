@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../contract';
 import { freshMessages, mergeMessages, newestIdOf, removeMessages } from './merge';
 
-const message = (id: number, pubDate = `2024-01-01T00:00:${String(id).padStart(2, '0')}.000Z`): LiveMessage => ({
+const message = (id: number, pubMs = Date.UTC(2024, 0, 1, 0, 0, id)): LiveMessage => ({
   id,
   text: `m${id}`,
-  pubDate,
+  pubMs,
   author: { id: 1, username: 'a', avatarUrl: 'x' },
+  mentions: [],
 });
 const ids = (messages: LiveMessage[]) => messages.map((m) => m.id);
 
@@ -17,12 +18,12 @@ describe('mergeMessages', () => {
   });
 
   it('orders by pub date before id, like the server', () => {
-    const late = message(9, '2024-01-01T00:00:01.000Z');
+    const late = message(9, Date.UTC(2024, 0, 1, 0, 0, 1));
     expect(ids(mergeMessages([message(5)], [late]))).toEqual([5, 9]);
   });
 
   it('breaks pub-date ties by id, larger first', () => {
-    const at = '2024-01-01T00:00:00.000Z';
+    const at = Date.UTC(2024, 0, 1);
     expect(ids(mergeMessages([message(2, at)], [message(3, at), message(1, at)]))).toEqual([3, 2, 1]);
   });
 });

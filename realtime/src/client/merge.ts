@@ -1,14 +1,15 @@
 import type { LiveMessage } from '../contract';
 
 /**
- * Pure timeline bookkeeping shared by the live client and the page that shows
- * it. Timelines are newest first: pub_date, then id, descending (SPEC §1).
+ * Pure timeline bookkeeping, the one copy: the live client (feed-state.ts)
+ * and the Svelte component that shows the page (web LiveTimeline.svelte,
+ * through the `@minitwit/realtime/merge` export) both use these. Timelines
+ * are newest first: pub_date, then id, descending (SPEC §1).
  */
 
 /** Sort order of a timeline: negative when `a` is shown above `b`. */
 export function newestFirst(a: LiveMessage, b: LiveMessage): number {
-  if (a.pubDate !== b.pubDate) return a.pubDate < b.pubDate ? 1 : -1;
-  return b.id - a.id;
+  return b.pubMs - a.pubMs || b.id - a.id;
 }
 
 /** Messages of `incoming` whose id is neither in `known` nor earlier in `incoming`, oldest first. */
@@ -31,7 +32,7 @@ export function mergeMessages(shown: readonly LiveMessage[], incoming: readonly 
 }
 
 /** A shown timeline without the removed ids. */
-export function removeMessages(shown: readonly LiveMessage[], ids: readonly number[]): LiveMessage[] {
+export function removeMessages(shown: readonly LiveMessage[], ids: Iterable<number>): LiveMessage[] {
   const removed = new Set(ids);
   return shown.filter((message) => !removed.has(message.id));
 }

@@ -17,8 +17,9 @@ import { waitFor } from '../testing/harness';
 const message = (id: number): LiveMessage => ({
   id,
   text: `m${id}`,
-  pubDate: new Date(1_700_000_000_000 + id).toISOString(),
+  pubMs: 1_700_000_000_000 + id,
   author: { id: 1, username: 'author', avatarUrl: '' },
+  mentions: [],
 });
 
 describe('a live page whose subscription fails on a connected socket', () => {

@@ -14,6 +14,7 @@ const message = (id: number): TimelineMessage => ({
   text: `message ${id}`,
   pubDate: new Date(0),
   author: { id: 1, username: 'Ivy', email: 'ivy@example.com' },
+  mentions: [],
 });
 
 /**

@@ -1,15 +1,17 @@
-import type { TimelineMessage } from '@minitwit/db';
+import { type TimelineMessage, addressOf, rooms, roomsOfMessage, timelineKinds } from '@minitwit/db';
 import { toLiveMessage } from '../live-message';
 import type { TimelinePublisher } from '../publisher';
-import { rooms } from '../rooms';
 import type { Broadcaster } from './broadcaster';
 
 /** Session ids per `session:ended` event (~45 bytes each). */
 const SESSIONS_PER_EVENT = 500;
 
 /**
- * What each committed write means for open pages. One emit per write: the
- * adapter sends a socket that sits in several of the target rooms one copy.
+ * What each committed write means for open pages, as the timeline kinds
+ * (@minitwit/db's registry) say: a message goes to the rooms of every kind
+ * that shows it, a follow moves the rooms of the kinds that follow the graph.
+ * One emit per write: the adapter sends a socket that sits in several of the
+ * target rooms one copy.
  */
 export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
   return {
@@ -17,18 +19,22 @@ export function publisherOver(broadcaster: Broadcaster): TimelinePublisher {
       // Called right after the commit: now is the commit time the realtime servers measure from.
       const live = toLiveMessage(message);
       live.committedAt = Date.now();
-      broadcaster.emit([rooms.public(), rooms.author(message.author.id)], 'message:created', live);
+      broadcaster.emit(roomsOfMessage(addressOf(message)), 'message:created', live);
     },
     followChanged({ whoId, whomId, following }) {
-      if (following) broadcaster.join(rooms.viewer(whoId), rooms.author(whomId));
-      else broadcaster.leave(rooms.viewer(whoId), rooms.author(whomId));
+      for (const [, kind] of timelineKinds()) {
+        const move = kind.followMove?.({ whoId, whomId });
+        if (!move) continue;
+        if (following) broadcaster.join(move.members, move.room);
+        else broadcaster.leave(move.members, move.room);
+      }
       // Both profiles' counts change: whom's followers, who's following.
       broadcaster.emit([rooms.profile(whoId), rooms.profile(whomId)], 'follow:changed', { whoId, whomId, following });
     },
     messagesFlagged(messages) {
       if (messages.length === 0) return;
-      const authorRooms = new Set(messages.map((message) => rooms.author(message.authorId)));
-      broadcaster.emit([rooms.public(), ...authorRooms], 'message:removed', {
+      const targets = new Set(messages.flatMap((message) => roomsOfMessage(message)));
+      broadcaster.emit([...targets], 'message:removed', {
         ids: messages.map((message) => message.id),
         committedAt: Date.now(),
       });

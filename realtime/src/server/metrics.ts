@@ -1,6 +1,7 @@
+import { timelineKinds } from '@minitwit/db';
 import type { ServiceMetrics } from '@minitwit/monitoring';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { LiveScope, ServerToClientEvents } from '../contract';
+import type { ServerToClientEvents } from '../contract';
 
 export interface RealtimeMetrics {
   connectedSockets: Gauge;
@@ -33,16 +34,17 @@ const DISCONNECT_REASONS = [
   'forced close',
   'forced server close',
 ];
-const VIEWS = [
-  { scope: 'public', signed_in: 'false' },
-  { scope: 'public', signed_in: 'true' },
-  { scope: 'user', signed_in: 'false' },
-  { scope: 'user', signed_in: 'true' },
-  { scope: 'home', signed_in: 'true' },
-];
+/** Every scope label a viewer can have: each registered kind, signed in, and signed out where the kind allows it. */
+const VIEWS = timelineKinds().flatMap(([scope, kind]) =>
+  kind.needsViewer
+    ? [{ scope, signed_in: 'true' }]
+    : [
+        { scope, signed_in: 'false' },
+        { scope, signed_in: 'true' },
+      ],
+);
 
 const EVENT_NAMES: (keyof ServerToClientEvents)[] = ['message:created', 'message:removed', 'follow:changed'];
-const SCOPES: LiveScope['kind'][] = ['public', 'user', 'home'];
 const HANDSHAKE_RESULTS = ['user', 'anonymous', 'error', 'limited_session', 'limited_address'] as const;
 
 /** Realtime's series on the service registry, every labelled child created at 0 so rates start clean. */
@@ -98,7 +100,7 @@ export function createRealtimeMetrics(service: ServiceMetrics): RealtimeMetrics 
     }),
     viewers: new Gauge({
       name: 'realtime_viewers',
-      help: 'Sockets subscribed to a timeline, by scope (public, user, home) and whether signed in',
+      help: 'Sockets subscribed to a timeline, by scope (the timeline kind: public, user, home, mentions) and whether signed in',
       labelNames: ['scope', 'signed_in'] as const,
       registers,
     }),
@@ -115,7 +117,7 @@ export function createRealtimeMetrics(service: ServiceMetrics): RealtimeMetrics 
   metrics.backlogMessages.inc(0);
   for (const event of EVENT_NAMES) metrics.delivered.inc({ event }, 0);
   for (const event of EVENT_NAMES) metrics.commitToEmit.zero({ event });
-  for (const scope of SCOPES) metrics.subscriptions.inc({ scope }, 0);
+  for (const [scope] of timelineKinds()) metrics.subscriptions.inc({ scope }, 0);
   for (const result of HANDSHAKE_RESULTS) metrics.handshakes.inc({ result }, 0);
   return metrics;
 }

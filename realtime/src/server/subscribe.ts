@@ -1,30 +1,15 @@
-import type { Database, TimelineScope } from '@minitwit/db';
+import { type Database, MAX_ID, type RoomMembership, kindNamed, parseTimelineRequest } from '@minitwit/db';
 import type { Logger } from '@minitwit/monitoring';
 import { z } from 'zod';
 import { BACKLOG_LIMIT, type SubscribeReply } from '../contract';
 import { toLiveMessage } from '../live-message';
-import { rooms } from '../rooms';
 import type { ReadSince } from './backlog-reader';
 import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
 import type { ViewerCounter } from './viewers';
 
-/**
- * Ids are PostgreSQL `integer`s. A larger number is the client's mistake, not a
- * database failure: checked here it is answered `invalid`, where the database
- * would refuse it and fill the error log with stacks (issue 19 finding 6).
- */
-const MAX_ID = 2_147_483_647;
-
-const subscribeSchema = z.object({
-  scope: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('public') }),
-    z.object({ kind: z.literal('user'), userId: z.number().int().min(1).max(MAX_ID) }),
-    z.object({ kind: z.literal('home') }),
-  ]),
-  // 0: the page shows no message yet.
-  afterId: z.number().int().min(0).max(MAX_ID),
-});
+// The scope is checked by its kind's own schema (parseTimelineRequest). 0: the page shows no message yet.
+const subscribeSchema = z.object({ scope: z.unknown(), afterId: z.number().int().min(0).max(MAX_ID) });
 
 export interface SubscribeDeps {
   db: Database;
@@ -62,37 +47,20 @@ export function handleSubscriptions(socket: RealtimeSocket, deps: SubscribeDeps)
 
 async function subscribe(socket: RealtimeSocket, request: unknown, deps: SubscribeDeps): Promise<SubscribeReply> {
   const parsed = subscribeSchema.safeParse(request);
-  if (!parsed.success) return { ok: false, error: 'invalid' };
-  const { scope, afterId } = parsed.data;
+  const requested = parsed.success ? parseTimelineRequest(parsed.data.scope) : null;
+  if (!parsed.success || !requested) return { ok: false, error: 'invalid' };
+  const kind = kindNamed(requested.kind);
   const user = socket.data.user;
-  if (scope.kind === 'home' && !user) return { ok: false, error: 'unauthorized' };
-  return subscribeTo(socket, scope, afterId, user, deps);
-}
-
-async function subscribeTo(
-  socket: RealtimeSocket,
-  scope: z.infer<typeof subscribeSchema>['scope'],
-  afterId: number,
-  user: RealtimeSocket['data']['user'],
-  deps: SubscribeDeps,
-): Promise<SubscribeReply> {
+  if (kind.needsViewer && !user) return { ok: false, error: 'unauthorized' };
+  const scope = kind.scopeFor(requested, user?.id ?? null);
   leaveTimelineRooms(socket);
   try {
-    let dbScope: TimelineScope;
-    if (scope.kind === 'home' && user) {
-      const run = deps.limit ?? ((task) => task());
-      await run(() => joinHomeRooms(socket, user.id, deps.db));
-      dbScope = { kind: 'home', userId: user.id };
-    } else if (scope.kind === 'user') {
-      await socket.join([rooms.author(scope.userId), rooms.profile(scope.userId)]);
-      dbScope = scope;
-    } else {
-      await socket.join(rooms.public());
-      dbScope = { kind: 'public' };
-    }
+    // The reads a join makes (My Timeline's follow graph) wait in `limit`; joining rooms does not.
+    const run = deps.limit ?? ((task) => task());
+    await kind.join(scope, membershipOf(socket), { followedIds: (id) => run(() => deps.db.follows.followedIds(id)) });
     // One row past the limit tells a backlog that does not fit from one that just fills it.
     const readSince = deps.readSince ?? ((...args) => deps.db.timelines.since(...args));
-    const missed = await readSince(dbScope, afterId, BACKLOG_LIMIT + 1);
+    const missed = await readSince(scope, parsed.data.afterId, BACKLOG_LIMIT + 1);
     const messages = missed.slice(0, BACKLOG_LIMIT).map(toLiveMessage);
     deps.metrics.subscriptions.inc({ scope: scope.kind });
     deps.metrics.backlogMessages.inc(messages.length);
@@ -107,21 +75,16 @@ async function subscribeTo(
   }
 }
 
-/**
- * My Timeline: the viewer room first, so a follow committed after the
- * follow-graph read below finds the socket there and moves it; the graph is
- * read twice, because an unfollow committed between the first read and the
- * joins published its move before the socket was in that author's room.
- */
-async function joinHomeRooms(socket: RealtimeSocket, userId: number, db: Database): Promise<void> {
-  await socket.join([rooms.viewer(userId), rooms.author(userId)]);
-  const followed = await db.follows.followedIds(userId);
-  await socket.join(followed.map((id) => rooms.author(id)));
-  const stillFollowed = new Set(await db.follows.followedIds(userId));
-  for (const id of followed) {
-    if (!stillFollowed.has(id)) await socket.leave(rooms.author(id));
-  }
-  await socket.join([...stillFollowed].map((id) => rooms.author(id)));
+/** The room moves a kind asks for, on one socket. */
+function membershipOf(socket: RealtimeSocket): RoomMembership {
+  return {
+    async join(rooms) {
+      if (rooms.length > 0) await socket.join([...rooms]);
+    },
+    async leave(rooms) {
+      for (const room of rooms) await socket.leave(room);
+    },
+  };
 }
 
 /** A socket shows one timeline at a time; every room but its own id belongs to that timeline. */

@@ -1,8 +1,8 @@
-import type { LiveScope } from '../contract';
+import type { TimelineKindName } from '@minitwit/db';
 import type { RealtimeMetrics } from './metrics';
 import type { RealtimeSocket } from './types';
 
-type View = { scope: LiveScope['kind']; signed_in: 'true' | 'false' };
+type View = { scope: TimelineKindName; signed_in: 'true' | 'false' };
 
 /**
  * Keeps `realtime_viewers{scope, signed_in}` equal to the sockets watching
@@ -18,7 +18,7 @@ export function viewerCounter(metrics: RealtimeMetrics) {
     metrics.viewers.dec(view);
   };
   return {
-    watching(socket: RealtimeSocket, scope: LiveScope['kind']): void {
+    watching(socket: RealtimeSocket, scope: TimelineKindName): void {
       leave(socket);
       const view: View = { scope, signed_in: socket.data.user ? 'true' : 'false' };
       views.set(socket, view);

@@ -64,3 +64,34 @@ describe('messageParts', () => {
     for (const text of texts) expect(joined(messageParts(text))).toBe(text);
   });
 });
+
+describe('messageParts with mentions', () => {
+  it('links the `@name`s the message was found to mention, to their pages, and leaves other `@`s as text', () => {
+    expect(messageParts('hi @ada and @ghost, @Bo b!', ['ada', 'Bo'])).toEqual([
+      { kind: 'text', text: 'hi ' },
+      { kind: 'mention', text: '@ada', href: '/ada' },
+      { kind: 'text', text: ' and @ghost, ' },
+      { kind: 'mention', text: '@Bo', href: '/Bo' },
+      { kind: 'text', text: ' b!' },
+    ]);
+  });
+
+  it('keeps trailing punctuation outside unless it is part of the name, and encodes the path', () => {
+    expect(messageParts('@a/b.', ['a/b'])).toEqual([
+      { kind: 'mention', text: '@a/b', href: '/a%2Fb' },
+      { kind: 'text', text: '.' },
+    ]);
+    expect(messageParts('@x.', ['x', 'x.'])[0]).toEqual({ kind: 'mention', text: '@x.', href: '/x.' });
+  });
+
+  it('does not link an `@` inside an address, nor one glued to a word', () => {
+    expect(messageParts('https://example.com/@ada mail@ada', ['ada']).map((part) => part.kind)).toEqual([
+      'link',
+      'text',
+    ]);
+  });
+
+  it('links nothing without mentions, whatever the text says', () => {
+    expect(messageParts('@ada')).toEqual([{ kind: 'text', text: '@ada' }]);
+  });
+});

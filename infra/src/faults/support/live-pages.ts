@@ -1,4 +1,4 @@
-import type { Database, TimelineScope } from '@minitwit/db';
+import { type Database, type TimelineScope, kindNamed } from '@minitwit/db';
 import { type LiveScope, type LiveStatus, createLiveTimeline } from '@minitwit/realtime/client';
 
 /**
@@ -107,10 +107,10 @@ export const isLive = (page: Pick<LivePage, 'statuses'>) => page.statuses.at(-1)
 /** What says which messages a page should show: a LivePage, a PageSpec or a page host's record. */
 export type PageScope = Pick<LivePage, 'scope' | 'viewerId' | 'startId'>;
 
-/** The database's scope for a page (My Timeline needs its viewer). */
+/** The database's scope for a page (a kind that needs a viewer gets the page's). */
 export function dbScope(page: PageScope): TimelineScope {
-  if (page.scope.kind === 'home') return { kind: 'home', userId: page.viewerId! };
-  return page.scope;
+  const kind = kindNamed(page.scope.kind);
+  return kind.scopeFor(page.scope, kind.needsViewer ? page.viewerId! : null);
 }
 
 /** What the page should show by now: every visible message of its scope after its start id, from the database. */

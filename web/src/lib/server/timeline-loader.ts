@@ -1,13 +1,13 @@
 import { type TimelineScope, decodeCursor, isDomainError } from '@minitwit/db';
 import { error } from '@sveltejs/kit';
-import type { TimelineItem } from '$lib/timeline-item';
+import { type LiveMessage, toLiveMessage } from '@minitwit/realtime';
 import { database } from './database';
-import { toTimelineItem } from './timeline-presenter';
 
 export const PAGE_SIZE = 30;
 
 export interface TimelineView {
-  messages: TimelineItem[];
+  /** The same shape as the live events, from the same presenter, so one component draws both. */
+  messages: LiveMessage[];
   /** Link to the next older page (`?before=<cursor>`), null on the last page. */
   olderHref: string | null;
   /** True when this is not the newest page, so the page offers a way back to the top. */
@@ -30,7 +30,7 @@ export async function loadTimeline(scope: TimelineScope, url: URL): Promise<Time
   const db = await database();
   const page = await db.timelines.page(scope, { limit: PAGE_SIZE, before: cursor });
   return {
-    messages: page.messages.map(toTimelineItem),
+    messages: page.messages.map(toLiveMessage),
     olderHref: page.nextCursor ? `?${new URLSearchParams({ before: page.nextCursor })}` : null,
     paged: cursor !== undefined,
   };

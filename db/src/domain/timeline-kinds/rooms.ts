@@ -1,7 +1,8 @@
 /**
- * Room names, from here only (clients never name a room). A message is one
- * emit to the public room plus its author's room; a My Timeline socket sits in
- * its viewer room and in the author rooms of everyone it follows.
+ * Room names, from here only (clients never name a room). The timeline kinds
+ * (this folder) say which rooms a socket joins and which a message goes to;
+ * the realtime servers only carry them out. Plain strings: the database
+ * package names them, Socket.IO never appears here.
  *
  * Names are made once per id and reused: the adapter keeps the string a socket
  * joined with in that socket's room set, so a fresh string per join would cost
@@ -10,6 +11,7 @@
 const authorRooms = new Map<number, string>();
 const viewerRooms = new Map<number, string>();
 const profileRooms = new Map<number, string>();
+const mentionRooms = new Map<number, string>();
 /** Bounds each cache (~5 MB); past it the cache starts over, which only costs the sharing. */
 const MAX_CACHED = 100_000;
 
@@ -38,4 +40,6 @@ export const rooms = {
    * sit in: a popular author's new follower would reach all of those.
    */
   profile: (userId: number): string => named(profileRooms, 'profile:', userId),
+  /** The sockets of `userId` that show their Mentions page. */
+  mentions: (userId: number): string => named(mentionRooms, 'mentions:', userId),
 };
