@@ -41,6 +41,20 @@ describe('lossFloor', () => {
     expect(older.take()).toBe(33);
   });
 
+  it('names the id of a margin ago in a steady stream, not the first one ever', () => {
+    const loss = lossFloor();
+    // 100 a second for 10 s: a send every 10 ms, never 100 ms apart.
+    for (let id = 1; id <= 1_000; id += 1) {
+      loss.sent(id);
+      vi.advanceTimersByTime(10);
+    }
+    loss.lost();
+    const floor = loss.take()!;
+    // Sent 2 s before the loss: id 800, to within one checkpoint (100 ms, 10 ids).
+    expect(floor).toBeGreaterThanOrEqual(790);
+    expect(floor).toBeLessThanOrEqual(800);
+  });
+
   it('keeps the lowest floor of an outage until a resync took it; the next loss starts anew', () => {
     const loss = lossFloor();
     loss.sent(5);

@@ -32,7 +32,7 @@ export interface LossFloor {
  * connection) knows which ids it had sent before; the resync carries that.
  */
 export function lossFloor(marginMs = LOSS_MARGIN_MS, settledId?: number): LossFloor {
-  const checkpoints: Array<{ at: number; id: number }> = [];
+  const checkpoints: Array<{ began: number; at: number; id: number }> = [];
   // `settledId`: everything up to it is known to have gone out long ago (a page's server-rendered newest).
   let prunedId: number | undefined = settledId;
   let firstId: number | undefined;
@@ -58,10 +58,13 @@ export function lossFloor(marginMs = LOSS_MARGIN_MS, settledId?: number): LossFl
       newest = id;
       const now = Date.now();
       const last = checkpoints.at(-1);
-      if (last && now - last.at < CHECKPOINT_MS) {
+      // Within CHECKPOINT_MS of when the last checkpoint began, it moves on (to this id, now);
+      // measured from its last move instead, a steady stream (100 a second) kept one checkpoint
+      // moving with it, always newer than the margin, and every floor fell back to the first id.
+      if (last && now - last.began < CHECKPOINT_MS) {
         last.id = id;
         last.at = now;
-      } else checkpoints.push({ at: now, id });
+      } else checkpoints.push({ began: now, at: now, id });
       while (checkpoints.length > 0 && now - checkpoints[0]!.at > HISTORY_MS) prunedId = checkpoints.shift()!.id;
     },
     lost() {
