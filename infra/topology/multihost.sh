@@ -285,8 +285,8 @@ scraped_everywhere
 # (in production: DNS or a load balancer over every host's proxy).
 # Opt-in (MULTIHOST_LIVE=1): on these 2 cores, 100 posts/s through the four-host stack answers
 # within the simulator's 0.3 s with little to spare even with nothing changing (slowest 241 ms
-# of 7,008 on a quiet machine, 2026-12-06), so a drain or a rolling update that must cost 0
-# failed requests measures the machine as much as the system (docs/operations.md).
+# of 7,008 on a quiet machine, 2026-12-06), so late answers are reported, not failed on; the
+# primary's host lost still fails here (pages not live again within 10 s; docs/operations.md).
 if [ "${MULTIHOST_LIVE:-0}" = 1 ]; then
 web="http://$(address_of node-3):$PROXY_HTTP_PORT"
 api_3="http://$(address_of node-3):$PROXY_API_PORT"

@@ -14,7 +14,16 @@ import { describe, expect, it } from 'vitest';
  */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const PACKAGES = ['api', 'db', 'infra', 'monitoring', 'realtime', 'web'];
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', '.svelte-kit', 'testing', 'bench', '.data']);
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'dist',
+  'build',
+  '.svelte-kit',
+  'testing',
+  'testing-support',
+  'bench',
+  '.data',
+]);
 const SOURCE = /\.(ts|js|svelte)$/;
 const NOT_PRODUCT = /\.test\.ts$/;
 const PUBLISHER_CALL =

@@ -85,15 +85,15 @@ describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
     const { publisher, published } = recordingPublisher(db);
     const commands = createCommands(db(), () => publisher);
 
-    expect(await commands.flag([flagged.id])).toEqual([{ id: flagged.id, authorId: dov.id }]);
+    expect(await commands.flag([flagged.id])).toEqual([{ id: flagged.id, authorId: dov.id, mentionedIds: [] }]);
     expect(await commands.flag([flagged.id])).toEqual([]);
     expect(await commands.deleteOwnMessage(eli.id, deleted.id)).toEqual({ outcome: 'not_yours' });
     await commands.deleteOwnMessage(dov.id, deleted.id);
 
     expect(published).toEqual([
-      ['messagesFlagged', [{ id: flagged.id, authorId: dov.id }]],
+      ['messagesFlagged', [{ id: flagged.id, authorId: dov.id, mentionedIds: [] }]],
       ['messagesFlagged', []],
-      ['messagesFlagged', [{ id: deleted.id, authorId: dov.id }]],
+      ['messagesFlagged', [{ id: deleted.id, authorId: dov.id, mentionedIds: [] }]],
     ]);
   });
 

@@ -8,7 +8,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Watcher, isLive, newestIdIn, waitFor, watcherPool } from '../testing/harness';
 import { useRedisCluster } from '../testing/redis-cluster';
-import { skipWithoutRedis } from '../testing/redis-env';
+import { skipWithoutRedis } from '@minitwit/testing';
 
 const skip = skipWithoutRedis('timeline kinds delivered across realtime servers');
 
