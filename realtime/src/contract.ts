@@ -21,6 +21,13 @@ export interface LiveMessage {
   text: string;
   /** Publication time, milliseconds since the epoch (UTC). */
   pubMs: number;
+  /**
+   * The same time as an ISO string: the shape of the release before, whose open pages sort and
+   * show by it and keep receiving events from this release's servers during a rolling deploy
+   * (expand, then contract: remove it in the release after). Pages of this release read pubMs,
+   * and take events of the release before through `fromWire` (client/wire.ts).
+   */
+  pubDate?: string;
   author: { id: number; username: string; avatarUrl: string };
   /** The usernames its `@name`s resolved to when it was written: those are links, other `@`s plain text. */
   mentions: string[];

@@ -7,6 +7,7 @@ export function toLiveMessage(message: TimelineMessage): LiveMessage {
     id: message.id,
     text: message.text,
     pubMs: message.pubDate.getTime(),
+    pubDate: message.pubDate.toISOString(),
     author: {
       id: message.author.id,
       username: message.author.username,

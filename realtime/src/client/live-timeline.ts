@@ -13,6 +13,7 @@ import {
 import { LOSS_MARGIN_MS, lossFloor } from '../publish/loss-floor';
 import { FeedState } from './feed-state';
 import { newestIdOf } from './merge';
+import { fromWire } from './wire';
 
 export type LiveStatus =
   | 'connecting'
@@ -201,7 +202,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
             readUpTo,
           );
         const more = reply.truncated && backlogPage + 1 < MAX_BACKLOG_PAGES;
-        show(state.completeSubscribe(reply.messages, more));
+        show(state.completeSubscribe(reply.messages.map(fromWire), more));
         if (chain) for (const message of reply.messages) chain.end = Math.max(chain.end, message.id);
         if (more) {
           retry = setTimeout(() => subscribe(backlogPage + 1), sentAt + BACKLOG_PAGE_SPACING_MS - Date.now());
@@ -287,7 +288,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
       lastReceiptAt = now;
       socket.emit('delivery:receipt', { id: message.id });
     }
-    show(state.live(message));
+    show(state.live(fromWire(message)));
   });
   socket.on('message:removed', ({ ids }) => {
     options.onRemove(state.remove(ids));

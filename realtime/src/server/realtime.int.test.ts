@@ -21,6 +21,8 @@ describe.each(availableBackends())('realtime server, in-process (%s)', (backend:
       id: written.id,
       text: 'hello <world>',
       pubMs: written.pubDate.getTime(),
+      // For pages of the release before during a rolling deploy (contract.ts).
+      pubDate: written.pubDate.toISOString(),
       author: {
         id: alice.id,
         username: alice.username,
