@@ -6,6 +6,24 @@ import { type RunningInternal, listenInternal } from './internal-listener';
 import { createLogger } from './logger';
 import { OPERATOR_PATH_SPELLINGS, getExactly } from './testing/operator-paths';
 
+/** The operator endpoints of a service whose one dependency, its database, is up while `databaseUp()`. */
+function listenWithDatabase(databaseUp: () => boolean, registry: Registry): Promise<RunningInternal> {
+  return listenInternal(
+    {
+      health: () =>
+        runHealthChecks({
+          database: async () => {
+            if (!databaseUp()) throw new Error('down');
+          },
+        }),
+      registry,
+      logger: createLogger({ service: 'internal-test', silent: true }),
+    },
+    '127.0.0.1',
+    0,
+  );
+}
+
 describe('the internal listener', () => {
   let internal: RunningInternal;
   let databaseUp = true;
@@ -22,20 +40,7 @@ describe('the internal listener', () => {
   });
 
   beforeAll(async () => {
-    internal = await listenInternal(
-      {
-        health: () =>
-          runHealthChecks({
-            database: async () => {
-              if (!databaseUp) throw new Error('down');
-            },
-          }),
-        registry,
-        logger: createLogger({ service: 'internal-test', silent: true }),
-      },
-      '127.0.0.1',
-      0,
-    );
+    internal = await listenWithDatabase(() => databaseUp, registry);
   });
   afterAll(() => internal?.close());
 
@@ -71,20 +76,7 @@ describe("the internal listener's /livez (the container healthcheck)", () => {
   let databaseUp = false;
 
   beforeAll(async () => {
-    internal = await listenInternal(
-      {
-        health: () =>
-          runHealthChecks({
-            database: async () => {
-              if (!databaseUp) throw new Error('down');
-            },
-          }),
-        registry: new Registry(),
-        logger: createLogger({ service: 'livez-test', silent: true }),
-      },
-      '127.0.0.1',
-      0,
-    );
+    internal = await listenWithDatabase(() => databaseUp, new Registry());
   });
   afterAll(() => internal?.close());
 
