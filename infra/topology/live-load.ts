@@ -315,6 +315,15 @@ if (socketPages) {
  * kills a replica it allows that many such answers, each fast and never
  * acknowledged; whether the write landed anyway is reported.
  */
+/**
+ * The longest the simulator went without an acknowledged write: between two consecutive 204
+ * answers, in the order they were answered. A database failover's write outage as users see it,
+ * measured where it is felt (a poll of the database nodes through the managers lags by seconds).
+ */
+function longestWriteGapMs(answers: Sent[]): number {
+  const answeredAt = answers.map((s) => s.sentAt + s.ms).sort((a, b) => a - b);
+  return answeredAt.reduce((longest, at, i) => (i === 0 ? 0 : Math.max(longest, at - answeredAt[i - 1]!)), 0);
+}
 const cutOff = sent.filter((s) => s.status === 502 && s.ms <= SIMULATOR_TIMEOUT_MS).slice(0, inFlightAllowed);
 const failed = sent.filter((s) => (s.status !== 204 || s.ms > SIMULATOR_TIMEOUT_MS) && !cutOff.includes(s));
 const report = {
@@ -323,6 +332,7 @@ const report = {
   cutOffInFlight: cutOff.map(({ text, ms }) => ({ text, ms, stored: storedTexts.has(text) })),
   failedSample: failed.slice(0, 5).map(({ text, status, ms }) => ({ text, status, ms })),
   slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),
+  longestWriteGapMs: longestWriteGapMs(acked),
   acknowledged: acked.length,
   lost,
   pages: pageReports,

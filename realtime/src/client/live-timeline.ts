@@ -106,8 +106,24 @@ const MAX_BACKLOG_PAGES = 50;
 /** A page refused at the socket cap asks again at most this far apart. */
 const LIMITED_RETRY_MAX_MS = 30_000;
 
-function jittered(baseMs: number): number {
-  return baseMs * (0.5 + Math.random());
+function jittered(baseMs: number, random: () => number = Math.random): number {
+  return baseMs * (0.5 + random());
+}
+
+/**
+ * A page whose realtime server answers but whose database does not (a subscription answered
+ * `unavailable`, a handshake refused because the session could not be read) tries again at
+ * most this far apart, ±50%. A database failover takes about 10 s (docs/operations.md); doubling
+ * up to 10 s instead left pages waiting up to 15 s more for a database that was back (socket
+ * pages 16 s not live after the primary's host was lost, multi-host run of 2026-12-06). A try
+ * that fails costs the server one fast answer: its pool gives up within 2 s
+ * (db/src/fail-fast.ts), and reads that wait together are one read (server/backlog-reader.ts).
+ */
+export const OUTAGE_RETRY_MAX_MS = 2_000;
+
+/** The wait before try `attempt` (1, 2, …) during a database outage: 0.5-1.5 s, then 1-3 s. */
+export function outageRetryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return jittered(Math.min(OUTAGE_RETRY_MAX_MS, 500 * 2 ** attempt), random);
 }
 
 /**
@@ -191,7 +207,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
           // the retry's backlog (shown now, they would carry the newest id past that backlog, and
           // the retry would read after them: a gap; docs/decisions.md, "No gaps").
           attempt += 1;
-          retry = setTimeout(() => subscribe(), jittered(Math.min(10_000, 500 * 2 ** attempt)));
+          retry = setTimeout(() => subscribe(), outageRetryDelayMs(attempt));
           return;
         }
         attempt = 0;
@@ -255,7 +271,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     if (!socket.active) {
       refusals += 1;
       clearTimeout(retry);
-      retry = setTimeout(() => socket.connect(), jittered(Math.min(10_000, 500 * 2 ** refusals)));
+      retry = setTimeout(() => socket.connect(), outageRetryDelayMs(refusals));
     }
   });
   socket.on('timeline:resync', (resync) => {
