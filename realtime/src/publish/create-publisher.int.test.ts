@@ -108,4 +108,24 @@ describe.skipIf(skip)('the Redis publisher', () => {
       await listener.close();
     }
   });
+
+  it('sends a resync still owed when it closes: a replica stopped before its next publish leaves no gap', async () => {
+    // A replica on a host back from a partition took a write whose outcome it cannot know, and Swarm
+    // stops it (its task was replaced meanwhile) before another write reaches it.
+    const channel = uniqueChannel('owed-at-close');
+    const listener = createClient({ url: testRedisUrl });
+    await listener.connect();
+    const packets: string[] = [];
+    await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
+    try {
+      const closing = await createPublisher({ redisUrl: testRedisUrl, channel, logger: quietLogger });
+      closing.publisher.messagePosted(message(1));
+      await waitFor(() => packets.length === 1, 'the message heard');
+      closing.publisher.writeOutcomeUnknown?.();
+      await closing.close();
+      await waitFor(() => packets.some((packet) => packet.includes('timeline:resync')), 'a resync sent as it closed');
+    } finally {
+      await listener.close();
+    }
+  });
 });

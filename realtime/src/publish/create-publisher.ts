@@ -75,11 +75,18 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
         taken.published(message.id);
         publisher.messagePosted(message);
       },
-      // As a refused publish: the resync goes out with the next publish that Redis takes.
-      writeOutcomeUnknown: () => outcome.failed(),
+      // The resync goes out with the next publish that Redis takes (the database is back then),
+      // or when this publisher closes.
+      writeOutcomeUnknown() {
+        loss.lost();
+        resync.owed();
+      },
     },
     redis,
     async close() {
+      // A resync still owed goes out before the connection does: a write this replica committed
+      // but could not publish would otherwise stay missing on every page until a reload.
+      if (redis.isReady) resync.flush();
       resync.stop();
       // Graceful when Redis is up, so queued publishes leave before the connection goes.
       await closeRedis(redis, logger);
