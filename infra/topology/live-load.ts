@@ -331,6 +331,11 @@ const report = {
   failed: failed.length,
   cutOffInFlight: cutOff.map(({ text, ms }) => ({ text, ms, stored: storedTexts.has(text) })),
   failedSample: failed.slice(0, 5).map(({ text, status, ms }) => ({ text, status, ms })),
+  // What the failed ones were: a late 204 is a speed target; 0 (no answer within 5 s), 502 or 503 are errors.
+  failedByStatus: failed.reduce<Record<number, number>>((counts, s) => {
+    counts[s.status] = (counts[s.status] ?? 0) + 1;
+    return counts;
+  }, {}),
   slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),
   longestWriteGapMs: longestWriteGapMs(acked),
   acknowledged: acked.length,

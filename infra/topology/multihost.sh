@@ -344,12 +344,14 @@ pages=${MULTIHOST_PAGES:-40}
 # live) is printed as a figure. Failures allowed are still counted: only where a host vanishes
 # with requests in flight on it.
 live_during() {
-  local name=$1 allowed=$2 stop="$work/stop-$RANDOM"
+  local name=$1 allowed=$2 stop="$work/stop-$RANDOM" load
   shift 2
+  # Each scenario's report and log kept apart (MULTIHOST_KEEP=1 leaves them for reading).
+  load="$work/load-${name//[^a-z0-9.]/-}"
   LIVE_LOAD_AUTHORS=10 LIVE_LOAD_BROWSERS=${MULTIHOST_BROWSERS:-4} node --import tsx infra/topology/live-load.ts "$web" "$api_3" "$stop" "$rate" "$pages" 0 "$allowed" \
-    >"$work/load.json" 2>"$work/load.err" &
+    >"$load.json" 2>"$load.err" &
   local loader=$! changed=0
-  until_ok 240 grep -q 'pages live' "$work/load.err"
+  until_ok 240 grep -q 'pages live' "$load.err"
   sleep 5
   "$@" || changed=1
   # Long enough for a page whose server went with the host to notice (heartbeat 2 s + 2 s),
@@ -358,17 +360,17 @@ live_during() {
   touch "$stop"
   wait "$loader"
   local status=$?
-  if [ -s "$work/load.json" ]; then tail -3 "$work/load.err"; else head -25 "$work/load.err"; fi
-  figure "multihost $name: $(cat "$work/load.json")"
+  if [ -s "$load.json" ]; then tail -3 "$load.err"; else head -25 "$load.err"; fi
+  figure "multihost $name: $(cat "$load.json")"
   [ $changed -eq 0 ] || { echo "the change itself failed"; return 1; }
   [ $status -eq 0 ] && return 0
   # Answers over the simulator's 0.3 s are a speed target, reported loudly and not failed on (as
   # the fault scenarios' and the pipeline test's): four hosts, 100 posts/s and 40 pages share
   # these 2 cores, and a drain or a rolling update's new tasks take CPU from the rest. A lost
   # write, an error answer, a page gap or duplicate, or a page not live again within 10 s fail.
-  grep -q '"lateOnly":true' "$work/load.json" || return 1
+  grep -q '"lateOnly":true' "$load.json" || return 1
   printf '\n!! TIMING TARGET MISSED: %s under live load put answers over 0.3 s (each a 204; nothing lost, no gap): %s, %s\n' \
-    "$name" "$(grep -o '"failed":[0-9]*' "$work/load.json")" "$(grep -o '"slowestRequestMs":[0-9]*' "$work/load.json")"
+    "$name" "$(grep -o '"failed":[0-9]*' "$load.json")" "$(grep -o '"slowestRequestMs":[0-9]*' "$load.json")"
 }
 nothing_on() { [ -z "$(manager node ps "mtsw-$1" --filter desired-state=running -q)" ]; }
 node_state() { [ "$(manager node inspect -f '{{.Status.State}}' "mtsw-$1" 2>/dev/null)" = "$2" ]; }

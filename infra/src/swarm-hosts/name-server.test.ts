@@ -1,7 +1,8 @@
+import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nxdomainFor, serveNameServer } from './name-server';
+import { answersNxdomain, nxdomainFor, serveNameServer } from './name-server';
 
 describe("the test network's name server", () => {
   const started = serveNameServer('127.0.0.1', 0);
@@ -14,6 +15,18 @@ describe("the test network's name server", () => {
     // A server out of reach (this machine's, from the test hosts) gives ETIMEOUT instead.
     await expect(resolver.resolve4('pg-2')).rejects.toMatchObject({ code: 'ENOTFOUND' });
     await expect(resolver.resolve6('etcd-2.example')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it('is found answering by the check its start waits on, and a silent address is not', async () => {
+    const { port } = (await started).address() as AddressInfo;
+    expect(await answersNxdomain('127.0.0.1', port)).toBe(true);
+    const silent = createSocket('udp4');
+    await new Promise<void>((bound) => silent.bind(0, '127.0.0.1', bound));
+    try {
+      expect(await answersNxdomain('127.0.0.1', (silent.address() as AddressInfo).port)).toBe(false);
+    } finally {
+      silent.close();
+    }
   });
 
   it('keeps the id and question, echoes opcode and RD, and ignores answers and runts', () => {

@@ -1,5 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { writeFile } from 'node:fs/promises';
+import { Resolver } from 'node:dns/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { NAME_SERVER, nameServerPaths } from './layout';
 import { readPid, startDetached, stopPid } from './processes';
 
@@ -43,11 +45,33 @@ export function serveNameServer(address: string, port = 53): Promise<Socket> {
   return new Promise((resolve) => socket.bind(port, address, () => resolve(socket)));
 }
 
+/** Whether a name server at `address`:`port` answers "no such name" within a second. */
+export async function answersNxdomain(address: string, port = 53): Promise<boolean> {
+  const resolver = new Resolver({ timeout: 1_000, tries: 1 });
+  resolver.setServers([`${address}:${port}`]);
+  return resolver.resolve4('probe.invalid').then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOTFOUND',
+  );
+}
+
+/**
+ * Starts the name server detached and waits until it answers. From the checkout: `--import tsx`
+ * resolves from the working directory, and from '/' (the daemons' one) the server died at once,
+ * unnoticed, and a failover across hosts took 20 s again (multi-host run of 2026-12-06).
+ */
 export async function startNameServer(): Promise<void> {
   const pid = startDetached(process.execPath, [...process.execArgv, import.meta.filename, NAME_SERVER], {
     log: nameServerPaths.log,
+    cwd: resolve(import.meta.dirname, '../../..'),
   });
   await writeFile(nameServerPaths.pidFile, `${pid}\n`);
+  for (let tries = 0; tries < 20; tries += 1) {
+    if (await answersNxdomain(NAME_SERVER)) return;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  const log = await readFile(nameServerPaths.log, 'utf8').catch(() => '');
+  throw new Error(`the test network's name server does not answer on ${NAME_SERVER}:53:\n${log.slice(-2_000)}`);
 }
 
 export async function stopNameServer(): Promise<void> {

@@ -11,7 +11,8 @@ import { readFile, rm } from 'node:fs/promises';
 export function startDetached(
   command: string,
   args: string[],
-  options: { log: string; env?: NodeJS.ProcessEnv },
+  // `cwd`: '/' unless the process resolves modules from a checkout (node with --import tsx).
+  options: { log: string; env?: NodeJS.ProcessEnv; cwd?: string },
 ): number {
   const out = openSync(options.log, 'a');
   try {
@@ -19,7 +20,7 @@ export function startDetached(
       detached: true,
       stdio: ['ignore', out, out],
       env: options.env ?? process.env,
-      cwd: '/',
+      cwd: options.cwd ?? '/',
     });
     if (child.pid === undefined) throw new Error(`${command} did not start`);
     child.unref();

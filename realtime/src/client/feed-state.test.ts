@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../contract';
-import { FeedState, REMEMBERED_IDS } from './feed-state';
+import { FeedState, REMEMBERED_RUNS } from './feed-state';
 
 const message = (id: number): LiveMessage => ({
   id,
@@ -68,7 +68,7 @@ describe('FeedState', () => {
     const state = new FeedState(0);
     state.beginSubscribe();
     expect(state.live(message(1))).toEqual([]);
-    const pages = REMEMBERED_IDS + 200;
+    const pages = REMEMBERED_RUNS + 200;
     let handedOver: number[] = [];
     for (let start = 1; start <= pages; start += 200) {
       const page = Array.from({ length: 200 }, (_, k) => message(start + k));
@@ -92,11 +92,22 @@ describe('FeedState', () => {
 });
 
 describe('FeedState over hours', () => {
-  it('remembers a bounded number of ids: a recent duplicate is dropped, an ancient id is forgotten', () => {
+  it('remembers every id of a dense timeline: a resync from long ago shows nothing twice', () => {
     const state = new FeedState(0);
-    for (let id = 1; id <= 10_000; id += 1) expect(state.live(message(id))).toHaveLength(1);
-    expect(state.live(message(10_000 - REMEMBERED_IDS + 1))).toEqual([]);
-    // Forgotten: only the newest REMEMBERED_IDS are kept (no duplicate can be that old).
-    expect(state.live(message(1))).toHaveLength(1);
+    for (let id = 1; id <= 100_000; id += 1) expect(state.live(message(id))).toHaveLength(1);
+    // A replica back from a partition sends a floor from minutes ago: every id read again is known.
+    state.resync(10);
+    expect(state.beginSubscribe()).toBe(10);
+    const again = Array.from({ length: 500 }, (_, k) => message(11 + k));
+    expect(state.completeSubscribe(again)).toEqual([]);
+  });
+
+  it("remembers a bounded number of a sparse timeline's ids: an ancient one is forgotten", () => {
+    const state = new FeedState(0);
+    const sparse = Array.from({ length: 10_000 }, (_, k) => 2 * (k + 1));
+    for (const id of sparse) expect(state.live(message(id))).toHaveLength(1);
+    expect(state.live(message(sparse.at(-REMEMBERED_RUNS)!))).toEqual([]);
+    // Forgotten: only the newest REMEMBERED_RUNS runs (here single ids) are kept.
+    expect(state.live(message(2))).toHaveLength(1);
   });
 });

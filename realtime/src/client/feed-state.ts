@@ -1,12 +1,14 @@
 import type { LiveMessage } from '../contract';
+import { IdRuns } from './id-runs';
 import { freshMessages, newestIdOf } from './merge';
 
 /**
- * Ids remembered for dropping duplicates. A duplicate is always recent (a live
- * copy of a message also in a backlog of at most BACKLOG_LIMIT), so a page
- * open for hours needs only the newest few; older ids are forgotten.
+ * Runs of consecutive ids remembered for dropping duplicates (id-runs.ts): a duplicate is a live
+ * copy of a message also in a backlog, or a message read again after a resync, whose floor can
+ * lie minutes back after a partition. Past this many runs the lowest are forgotten: a sparse
+ * timeline remembers this many ids, a dense one (public) every id since the page opened.
  */
-export const REMEMBERED_IDS = 2_000;
+export const REMEMBERED_RUNS = 2_000;
 
 /**
  * What one live page has seen, independent of sockets. While a subscription
@@ -15,7 +17,7 @@ export const REMEMBERED_IDS = 2_000;
  * once each.
  */
 export class FeedState {
-  private readonly known: Set<number>;
+  private readonly known = new IdRuns(REMEMBERED_RUNS);
   private readonly removed = new Set<number>();
   private buffer: LiveMessage[] | null = null;
   private newest: number;
@@ -28,8 +30,8 @@ export class FeedState {
   private cursor: number | null = null;
 
   constructor(newestId: number, knownIds: Iterable<number> = []) {
-    this.known = new Set(knownIds);
-    this.newest = newestIdOf(this.known, newestId);
+    for (const id of knownIds) this.known.add(id);
+    this.newest = newestIdOf(knownIds, newestId);
   }
 
   /**
@@ -111,7 +113,6 @@ export class FeedState {
   private accept(incoming: readonly LiveMessage[]): LiveMessage[] {
     const fresh = freshMessages(this.known, incoming).filter((message) => !this.removed.has(message.id));
     for (const message of fresh) this.known.add(message.id);
-    forgetOldest(this.known);
     this.newest = newestIdOf(
       fresh.map((message) => message.id),
       this.newest,
@@ -120,10 +121,10 @@ export class FeedState {
   }
 }
 
-/** Keeps a set of ids at REMEMBERED_IDS by dropping the earliest added (sets iterate in insertion order). */
+/** Keeps the removed ids at REMEMBERED_RUNS by dropping the earliest added (sets iterate in insertion order). */
 function forgetOldest(ids: Set<number>): void {
   for (const id of ids) {
-    if (ids.size <= REMEMBERED_IDS) return;
+    if (ids.size <= REMEMBERED_RUNS) return;
     ids.delete(id);
   }
 }

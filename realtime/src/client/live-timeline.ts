@@ -167,7 +167,7 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
    * Every id up to this one is shown for sure: read from the database, gap-free (the server
    * rendering, or backlogs read on from it), not merely arrived live. The read after a drop never
    * starts below it: after a long backlog read just before a drop, `recent` alone would go back
-   * before that backlog, past the ids the page remembers (REMEMBERED_IDS), and show them twice.
+   * before that backlog, past the ids the page remembers (REMEMBERED_RUNS), and show them twice.
    */
   let readUpTo = options.newestId;
   const show = (fresh: LiveMessage[]) => {
@@ -247,6 +247,8 @@ export function createLiveTimeline(options: LiveTimelineOptions): LiveTimeline {
     // The subscription after the reconnect starts where this one would have gone on, and no
     // higher than the page's newest id of a moment ago (`recent`), nor below what it read.
     applyAgain();
+    // Counted back from the last message shown, not from now (loss-floor.ts): a server whose host
+    // vanished is noticed only when the heartbeat runs out, seconds later.
     recent.lost();
     const floor = recent.take();
     if (floor !== undefined) state.resync(Math.max(readUpTo, floor));

@@ -13,7 +13,7 @@ export function newestFirst(a: LiveMessage, b: LiveMessage): number {
 }
 
 /** Messages of `incoming` whose id is neither in `known` nor earlier in `incoming`, oldest first. */
-export function freshMessages(known: ReadonlySet<number>, incoming: readonly LiveMessage[]): LiveMessage[] {
+export function freshMessages(known: { has(id: number): boolean }, incoming: readonly LiveMessage[]): LiveMessage[] {
   const seen = new Set<number>();
   const fresh: LiveMessage[] = [];
   for (const message of incoming) {

@@ -17,6 +17,19 @@ describe('lossFloor', () => {
     expect(loss.take()).toBe(11);
   });
 
+  it('counts the margin back from the last send, for a loss noticed seconds late', () => {
+    // A page's server vanished with its host: the last message came through at 12, and the page
+    // notices only when the heartbeat runs out 4 s later. An id just below 12 (published out of
+    // order) may have been on its way then: the floor must lie before 12, not at it.
+    const loss = lossFloor();
+    loss.sent(10);
+    vi.advanceTimersByTime(LOSS_MARGIN_MS + 500);
+    loss.sent(12);
+    vi.advanceTimersByTime(4_000);
+    loss.lost();
+    expect(loss.take()).toBe(10);
+  });
+
   it('names nothing when nothing went out live, and everything below the first when all is recent', () => {
     const quiet = lossFloor();
     quiet.lost();
@@ -63,11 +76,12 @@ describe('lossFloor', () => {
     loss.sent(6); // a publish that got through between two refusals
     vi.advanceTimersByTime(LOSS_MARGIN_MS + 1);
     loss.lost();
-    expect(loss.take()).toBe(5);
+    // The margin counts back from the last send (5, long before): everything below 5 is sure.
+    expect(loss.take()).toBe(4);
     // Back to normal: messages go out again, then a new outage.
     loss.sent(7);
     vi.advanceTimersByTime(LOSS_MARGIN_MS + 1);
     loss.lost();
-    expect(loss.take()).toBe(7);
+    expect(loss.take()).toBe(6);
   });
 });

@@ -14,7 +14,12 @@ const HISTORY_MS = 30_000;
 export interface LossFloor {
   /** A live message went out (was published, or was written to a socket). */
   sent(id: number): void;
-  /** Events may be lost from now on (connection lost, a publish refused). Only the first of an outage counts. */
+  /**
+   * Events may be lost from now on (connection lost, a publish refused). The margin counts back
+   * from the last send if that was earlier: a peer that vanished with its host is noticed only
+   * when a heartbeat or keepalive runs out, seconds after the last message it passed on, and an
+   * id just below that one may have been on its way. Only the first of an outage counts.
+   */
   lost(): void;
   /**
    * For the `timeline:resync` after the loss: the newest id that surely went
@@ -70,7 +75,7 @@ export function lossFloor(marginMs = LOSS_MARGIN_MS, settledId?: number): LossFl
     lost() {
       if (inLoss) return;
       inLoss = true;
-      const candidate = floorAt(Date.now() - marginMs);
+      const candidate = floorAt(Math.min(Date.now(), checkpoints.at(-1)?.at ?? Number.POSITIVE_INFINITY) - marginMs);
       if (taken) floor = candidate;
       // Another loss before the resync went out must not raise the floor.
       else if (candidate !== undefined) floor = floor === undefined ? candidate : Math.min(floor, candidate);
