@@ -17,6 +17,16 @@ const message = (id: number): TimelineMessage => ({
   mentions: [],
 });
 
+/** Every packet published on `channel`'s adapter keys; msgpack keeps strings as they are, so
+ * event names and keys can be found in the raw packet. */
+async function hear(channel: string): Promise<{ packets: string[]; close(): Promise<void> }> {
+  const listener = createClient({ url: testRedisUrl });
+  await listener.connect();
+  const packets: string[] = [];
+  await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
+  return { packets, close: () => listener.close() };
+}
+
 /**
  * The publisher sits on every write's path (api, web). These pin down how its
  * Redis client behaves under load and when Redis is gone.
@@ -85,11 +95,7 @@ describe.skipIf(skip)('the Redis publisher', () => {
 
   it('after a write whose outcome is unknown, tells every page to resync with the next publish', async () => {
     const channel = uniqueChannel('unknown-outcome');
-    const listener = createClient({ url: testRedisUrl });
-    await listener.connect();
-    const packets: string[] = [];
-    // msgpack keeps strings as they are: event names and keys can be found in the raw packet.
-    await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
+    const { packets, close } = await hear(channel);
     const resyncs = () => packets.filter((packet) => packet.includes('timeline:resync')).length;
     try {
       handle = await createPublisher({ redisUrl: testRedisUrl, channel, logger: quietLogger });
@@ -105,7 +111,7 @@ describe.skipIf(skip)('the Redis publisher', () => {
       const resync = packets.find((packet) => packet.includes('timeline:resync'))!;
       expect(resync).toContain('afterId');
     } finally {
-      await listener.close();
+      await close();
     }
   });
 
@@ -113,10 +119,7 @@ describe.skipIf(skip)('the Redis publisher', () => {
     // A replica on a host back from a partition took a write whose outcome it cannot know, and Swarm
     // stops it (its task was replaced meanwhile) before another write reaches it.
     const channel = uniqueChannel('owed-at-close');
-    const listener = createClient({ url: testRedisUrl });
-    await listener.connect();
-    const packets: string[] = [];
-    await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
+    const { packets, close } = await hear(channel);
     try {
       const closing = await createPublisher({ redisUrl: testRedisUrl, channel, logger: quietLogger });
       closing.publisher.messagePosted(message(1));
@@ -125,7 +128,7 @@ describe.skipIf(skip)('the Redis publisher', () => {
       await closing.close();
       await waitFor(() => packets.some((packet) => packet.includes('timeline:resync')), 'a resync sent as it closed');
     } finally {
-      await listener.close();
+      await close();
     }
   });
 });
