@@ -346,6 +346,9 @@ const report = {
         count: socketReports.length,
         missing: socketReports.reduce((sum, r) => sum + Math.max(0, r.missing), 0),
         duplicated: socketReports.reduce((sum, r) => sum + r.duplicated, 0),
+        // Which pages missed how many: the same few on every page is a message never published
+        // (its api replica vanished between answer and publish); a group of pages, one server's.
+        ...(socketReports.some((r) => r.missing > 0) ? { missingByPage: socketReports.map((r) => r.missing) } : {}),
         longestNotLiveMs: Math.max(...socketReports.map((r) => r.longestNotLiveMs)),
       }
     : undefined,
