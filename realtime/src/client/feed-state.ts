@@ -30,8 +30,9 @@ export class FeedState {
   private cursor: number | null = null;
 
   constructor(newestId: number, knownIds: Iterable<number> = []) {
-    for (const id of knownIds) this.known.add(id);
-    this.newest = newestIdOf(knownIds, newestId);
+    const ids = [...knownIds];
+    for (const id of ids) this.known.add(id);
+    this.newest = newestIdOf(ids, newestId);
   }
 
   /**
