@@ -75,7 +75,9 @@ export function lossFloor(marginMs = LOSS_MARGIN_MS, settledId?: number): LossFl
     lost() {
       if (inLoss) return;
       inLoss = true;
-      const candidate = floorAt(Math.min(Date.now(), checkpoints.at(-1)?.at ?? Number.POSITIVE_INFINITY) - marginMs);
+      // The newest checkpoint moved with the last send: its time is when this last sent.
+      const lastSentAt = checkpoints.at(-1)?.at ?? Date.now();
+      const candidate = floorAt(Math.min(Date.now(), lastSentAt) - marginMs);
       if (taken) floor = candidate;
       // Another loss before the resync went out must not raise the floor.
       else if (candidate !== undefined) floor = floor === undefined ? candidate : Math.min(floor, candidate);
