@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
+import { isDatabaseUnavailable } from './fail-fast';
 
 /**
  * Runs one SQL statement (`$1`-style placeholders) and returns its rows. Hot
@@ -45,12 +47,58 @@ function statementName(query: string): string {
 export function sqlFor(pool: pg.Pool, { named }: { named: boolean }): Sql {
   return async <Row>(query: string, params: readonly unknown[] = []) => {
     const values = params as unknown[];
-    if (values.length === 0) return (await pool.query(query)).rows as Row[];
-    const result = named
-      ? await pool.query({ name: statementName(query), text: query, values })
-      : await pool.query(query, values);
-    return result.rows as Row[];
+    const client = await connectRetrying(pool);
+    // A connection lost mid-statement also emits 'error', which would end the process unheard;
+    // the statement's own rejection reports it (pg's `pool.query` listens the same way).
+    client.on('error', ignoreError);
+    try {
+      let result: pg.QueryResult;
+      if (values.length === 0) result = await client.query(query);
+      else if (named) result = await client.query({ name: statementName(query), text: query, values });
+      else result = await client.query(query, values);
+      client.release();
+      return result.rows as Row[];
+    } catch (error) {
+      // As pg's own `pool.query` does: a connection that saw an error is not reused.
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    } finally {
+      client.off('error', ignoreError);
+    }
   };
+}
+
+const ignoreError = () => undefined;
+
+/** How long a statement keeps opening a connection again after a failed open, at most. */
+export const CONNECT_RETRY_WINDOW_MS = 1_000;
+const CONNECT_ATTEMPTS = 4;
+const CONNECT_RETRY_PAUSE_MS = 25;
+
+/**
+ * A pooled connection, opened again when opening failed: nothing of the
+ * statement was sent then, so trying again is safe even for a write. Each
+ * open resolves the host again, and in Swarm the database's name has a task
+ * per host (HAProxy, `dnsrr`): when one is drained or replaced, a connect
+ * that drew its address was refused and its request got a 503, while the
+ * next lookup names a task that is there (issue 18's drain and deploy runs).
+ * Bounded, so an outage still answers 503 within a second or so; a failure
+ * after the statement was sent is never retried (it may have committed).
+ */
+async function connectRetrying(pool: pg.Pool): Promise<pg.PoolClient> {
+  const started = performance.now();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      const retry =
+        isDatabaseUnavailable(error) &&
+        attempt < CONNECT_ATTEMPTS &&
+        performance.now() - started < CONNECT_RETRY_WINDOW_MS;
+      if (!retry) throw error;
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_PAUSE_MS));
+    }
+  }
 }
 
 /**

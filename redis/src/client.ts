@@ -138,11 +138,12 @@ function watch(client: RedisClient, logger: Logger, role: string, onRestored?: O
 export function withSafePublish(
   client: RedisClient,
   logger: Logger,
-  /** Told how each publish ended, with when it was handed to the client (`performance.now()`). */
-  outcome?: { failed(calledAt: number): void; succeeded(calledAt: number): void },
+  /** Told when each publish was handed to the client (`performance.now()`), and how it ended. */
+  outcome?: { handedOver?(calledAt: number): void; failed(calledAt: number): void; succeeded(calledAt: number): void },
 ): RedisClient {
   const publish = (channel: string, message: string | Buffer): Promise<number> => {
     const calledAt = performance.now();
+    outcome?.handedOver?.(calledAt);
     return client.publish(channel, message).then(
       (receivers) => {
         outcome?.succeeded(calledAt);

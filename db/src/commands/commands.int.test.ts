@@ -10,11 +10,20 @@ import type { TimelinePublisher } from './publisher-port';
 /** What the publisher was told, in order, and when the caller was answered (`acknowledged`). */
 type Published = [event: keyof TimelinePublisher | 'acknowledged', payload: unknown];
 
-/** A publisher that records what it is told, and for each posted message whether the row was visible then. */
+/**
+ * A publisher that records what it is told, and for each posted message whether the row was
+ * visible then. Like the Redis one, it says when its publishes were taken (`publishesTaken`, a
+ * tick later); `inProcess` drops that, as the in-process publisher has nothing to wait for.
+ */
 function recordingPublisher(db: () => Database) {
   const published: Published[] = [];
   const visibleWhenPublished: Promise<boolean>[] = [];
   const publisher: Required<TimelinePublisher> = {
+    async publishesTaken() {
+      await new Promise((resolve) => setImmediate(resolve));
+      published.push(['publishesTaken', undefined]);
+      return true;
+    },
     messagePosted(message) {
       published.push(['messagePosted', message.id]);
       visibleWhenPublished.push(
@@ -28,7 +37,8 @@ function recordingPublisher(db: () => Database) {
     sessionEnded: (ids) => published.push(['sessionEnded', ids]),
     writeOutcomeUnknown: () => published.push(['writeOutcomeUnknown', undefined]),
   };
-  return { publisher, published, visibleWhenPublished };
+  const { publishesTaken: _, ...inProcess } = publisher;
+  return { publisher, inProcess: inProcess as TimelinePublisher, published, visibleWhenPublished };
 }
 
 describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
@@ -36,7 +46,7 @@ describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
   const register = (username: string) =>
     db().users.register({ username, email: `${username}@example.com`, password: `pw-${username}` });
 
-  it('publish each post once it has committed (after the answer), and a replayed form token not again', async () => {
+  it('publish each post once it has committed, answer once it was taken, and a replayed form token not again', async () => {
     const ann = await register('ann');
     const { publisher, published, visibleWhenPublished } = recordingPublisher(db);
     const commands = createCommands(db(), () => publisher);
@@ -51,11 +61,28 @@ describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
     expect(replay).toEqual({ replayed: true, message: first.message });
     expect(published).toEqual([
       ['messagePosted', first.message?.id],
-      ['acknowledged', undefined],
+      ['publishesTaken', undefined],
+      // The simulator's answer waits until the publish was taken: a replica whose host vanishes
+      // next must not have acknowledged a write that no page will see.
       ['messagePosted', simulated.id],
+      ['publishesTaken', undefined],
+      ['acknowledged', undefined],
     ]);
     expect(await Promise.all(visibleWhenPublished)).toEqual([true, true]);
     expect(await db().simulator.getLatest()).toBe(41);
+  });
+
+  it('in one process, answer the simulator before publishing: the publish is the fan-out itself', async () => {
+    await register('gus');
+    const { inProcess, published } = recordingPublisher(db);
+    const commands = createCommands(db(), () => inProcess);
+    const posted = await commands.postMessageAs('gus', 'answered first', {
+      acknowledge: () => published.push(['acknowledged', undefined]),
+    });
+    expect(published).toEqual([
+      ['acknowledged', undefined],
+      ['messagePosted', posted.id],
+    ]);
   });
 
   it('publish a follow-graph change, and nothing for a no-op', async () => {
@@ -71,9 +98,11 @@ describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
     expect(await db().simulator.getLatest()).toBe(42);
     expect(published).toEqual([
       ['followChanged', { whoId: ben.id, whomId: cat.id, following: true }],
+      ['publishesTaken', undefined],
       // A no-op is answered all the same, and publishes nothing.
       ['acknowledged', undefined],
       ['followChanged', { whoId: ben.id, whomId: cat.id, following: false }],
+      ['publishesTaken', undefined],
     ]);
   });
 
@@ -92,8 +121,11 @@ describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
 
     expect(published).toEqual([
       ['messagesFlagged', [{ id: flagged.id, authorId: dov.id, mentionedIds: [] }]],
+      ['publishesTaken', undefined],
       ['messagesFlagged', []],
+      ['publishesTaken', undefined],
       ['messagesFlagged', [{ id: deleted.id, authorId: dov.id, mentionedIds: [] }]],
+      ['publishesTaken', undefined],
     ]);
   });
 
@@ -111,7 +143,9 @@ describe.each(availableBackends())('commands on %s PostgreSQL', (backend) => {
 
     expect(published).toEqual([
       ['sessionEnded', sessionIdOf(one)],
+      ['publishesTaken', undefined],
       ['sessionEnded', [sessionIdOf(two)]],
+      ['publishesTaken', undefined],
     ]);
   });
 });

@@ -21,9 +21,8 @@ import type { TimelinePublisher } from './publisher-port';
  */
 /**
  * A simulator write's options: the `latest` it records in the same statement,
- * and `acknowledge`, called once the write has committed and before anything
- * is published, so the API answers first: its client gives up after 0.3 s,
- * and in one process publishing is the fan-out to every open socket itself.
+ * and `acknowledge`, called once the write has committed and its publish has
+ * gone out (`announce` below).
  */
 export interface SimulatorWrite {
   latest?: number;
@@ -65,15 +64,40 @@ export function createCommands(db: Database, publisher: PublisherSource): Comman
     }
   }
 
+  /**
+   * Tells open pages what a committed write means, then lets its caller
+   * answer. Through Redis the answer waits (bounded) until Redis has taken the
+   * publish: answered first, a write whose replica's host vanished a moment
+   * later was acknowledged and never shown live, and the publisher that would
+   * have told pages to resync was gone too. In one process the publish is the
+   * fan-out to every open socket itself, so the caller is answered first (the
+   * simulator gives up after 0.3 s).
+   */
+  async function announce(tell: (target: TimelinePublisher) => void, acknowledge?: () => void): Promise<void> {
+    const target = await publisher();
+    if (!target.publishesTaken) {
+      acknowledge?.();
+      tell(target);
+      return;
+    }
+    tell(target);
+    await target.publishesTaken();
+    acknowledge?.();
+  }
+
   async function changeFollow(
     change: () => Promise<FollowChange>,
     following: boolean,
     acknowledge?: () => void,
   ): Promise<FollowChange> {
     const result = await write(change);
-    acknowledge?.();
-    // A no-op (already following, or not following) moves no socket.
-    if (result.changed) (await publisher()).followChanged({ whoId: result.whoId, whomId: result.whomId, following });
+    // A no-op (already following, or not following) moves no socket, and is answered all the same.
+    if (!result.changed) acknowledge?.();
+    else
+      await announce(
+        (target) => target.followChanged({ whoId: result.whoId, whomId: result.whomId, following }),
+        acknowledge,
+      );
     return result;
   }
 
@@ -81,14 +105,13 @@ export function createCommands(db: Database, publisher: PublisherSource): Comman
     async postMessage(authorId, text, formToken) {
       const posted = await write(() => db.messages.postOnce(authorId, text, formToken));
       // A replay answers as the first submit did; its message was published then.
-      if (!posted.replayed) (await publisher()).messagePosted(posted.message);
+      if (!posted.replayed) await announce((target) => target.messagePosted(posted.message));
       return posted;
     },
 
     async postMessageAs(username, text, { latest, acknowledge } = {}) {
       const message = await write(() => db.messages.postAs(username, text, { latest }));
-      acknowledge?.();
-      (await publisher()).messagePosted(message);
+      await announce((target) => target.messagePosted(message), acknowledge);
       return message;
     },
 
@@ -99,24 +122,24 @@ export function createCommands(db: Database, publisher: PublisherSource): Comman
 
     async flag(ids) {
       const flagged = await write(() => db.messages.flag(ids));
-      (await publisher()).messagesFlagged(flagged);
+      await announce((target) => target.messagesFlagged(flagged));
       return flagged;
     },
 
     async deleteOwnMessage(authorId, messageId) {
       const result = await write(() => db.messages.deleteOwn(authorId, messageId));
-      if (result.outcome === 'deleted') (await publisher()).messagesFlagged([result.message]);
+      if (result.outcome === 'deleted') await announce((target) => target.messagesFlagged([result.message]));
       return result;
     },
 
     async endSession(token) {
       await write(() => db.sessions.destroy(token));
-      (await publisher()).sessionEnded(sessionIdOf(token));
+      await announce((target) => target.sessionEnded(sessionIdOf(token)));
     },
 
     async endAllSessions(userId) {
       const ended = await write(() => db.sessions.destroyAllOf(userId));
-      (await publisher()).sessionEnded(ended);
+      await announce((target) => target.sessionEnded(ended));
       return ended;
     },
   };

@@ -27,6 +27,14 @@ export interface TimelinePublisher {
    * the database is the embedded one, which has no failover.
    */
   writeOutcomeUnknown?(): void;
+  /**
+   * Resolves once the transport has taken every publish handed over so far,
+   * or after a short bound (true when taken); it never rejects. The commands
+   * answer a write only then, so a write whose replica vanishes next is not
+   * acknowledged without having gone out. Only the Redis publisher has it: in
+   * one process, publishing is the fan-out itself and is done on return.
+   */
+  publishesTaken?(): Promise<boolean>;
 }
 
 export const noopPublisher: TimelinePublisher = {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { createLogger } from '@minitwit/monitoring';
 import type { TimelineMessage } from '@minitwit/db';
 import { createClient } from 'redis';
@@ -91,6 +92,36 @@ describe.skipIf(skip)('the Redis publisher', () => {
     }
     expect(accepted).toBe(true);
     expect(refused()).toBe(extra);
+  });
+
+  it("says when Redis has taken a write's publish, and gives up waiting after its bound", async () => {
+    ownRedis = await startOwnRedis();
+    handle = await createPublisher({
+      redisUrl: ownRedis.url,
+      channel: uniqueChannel('taken'),
+      logger: quietLogger,
+      publishWaitMs: 1_000,
+    });
+    const publishesTaken = handle.publisher.publishesTaken!;
+    handle.publisher.messagePosted(message(1));
+    expect(await publishesTaken()).toBe(true);
+
+    // Redis silent for 300 ms: the wait lasts until it answers, and says the publish was taken.
+    ownRedis.freeze();
+    handle.publisher.messagePosted(message(2));
+    const thawed = setTimeout(() => ownRedis?.thaw(), 300);
+    let started = performance.now();
+    expect(await publishesTaken()).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    clearTimeout(thawed);
+
+    // Redis silent for longer than the bound: the write is answered after it, untaken.
+    ownRedis.freeze();
+    handle.publisher.messagePosted(message(3));
+    started = performance.now();
+    expect(await publishesTaken()).toBe(false);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    ownRedis.thaw();
   });
 
   it('after a write whose outcome is unknown, tells every page to resync with the next publish', async () => {

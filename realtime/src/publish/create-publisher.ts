@@ -7,6 +7,7 @@ import { emitterBroadcaster } from './emitter-broadcaster';
 import { inProcessPublisher } from './local-hub';
 import { acknowledgedIds } from './acknowledged-ids';
 import { lossFloor } from './loss-floor';
+import { publishConfirmations } from './publish-confirmations';
 import { resyncScheduler } from './resync-scheduler';
 import { publisherOver } from './timeline-publisher';
 
@@ -18,6 +19,8 @@ export interface PublisherOptions {
   logger: Logger;
   /** How long to wait for Redis at start before serving without it (it keeps connecting). */
   connectWaitMs?: number;
+  /** How long a write's answer waits for Redis to take its publish, at most (publish-confirmations.ts). */
+  publishWaitMs?: number;
 }
 
 export interface PublisherHandle {
@@ -54,13 +57,17 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
   );
   // Counted as gone out once Redis took it, not when handed to the client (acknowledged-ids.ts).
   const taken = acknowledgedIds(loss.sent);
+  const confirmations = publishConfirmations(options.publishWaitMs);
   const outcome = {
+    handedOver: confirmations.handedOver,
     failed(calledAt = performance.now()) {
+      confirmations.answered(calledAt);
       taken.refused(calledAt);
       loss.lost();
       resync.failed();
     },
     succeeded(calledAt: number) {
+      confirmations.answered(calledAt);
       taken.acknowledged(calledAt);
       resync.succeeded();
     },
@@ -81,6 +88,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
         loss.lost();
         resync.owed();
       },
+      publishesTaken: confirmations.settled,
     },
     redis,
     async close() {
@@ -88,6 +96,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
       // but could not publish would otherwise stay missing on every page until a reload.
       if (redis.isReady) resync.flush();
       resync.stop();
+      confirmations.releaseAll();
       // Graceful when Redis is up, so queued publishes leave before the connection goes.
       await closeRedis(redis, logger);
     },

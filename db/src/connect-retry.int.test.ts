@@ -1,0 +1,93 @@
+import { type Server, type Socket, connect, createServer } from 'node:net';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from './fail-fast';
+import { CONNECT_RETRY_WINDOW_MS, sqlFor } from './sql';
+import { postgresUrl } from './testing';
+
+if (!postgresUrl) console.warn('SKIPPED: connection retry test — DATABASE_URL is not set');
+
+/**
+ * A TCP front for the real PostgreSQL that hangs up on the first `refuse`
+ * connections, as a Swarm task that is going away does, and passes the rest through.
+ */
+async function flakyFront(
+  refuse: number,
+): Promise<{ url: string; opened: () => number; cut(): void; close(): Promise<void> }> {
+  const target = new URL(postgresUrl!);
+  const sockets = new Set<Socket>();
+  let opened = 0;
+  const server: Server = createServer((socket) => {
+    opened += 1;
+    if (opened <= refuse) return socket.destroy();
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const end of [socket, upstream]) {
+      sockets.add(end);
+      end.on('error', () => undefined);
+    }
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(postgresUrl!);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    opened: () => opened,
+    cut: () => sockets.forEach((socket) => socket.destroy()),
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe.skipIf(!postgresUrl)('a statement whose connection could not be opened', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  async function sqlThrough(refuse: number) {
+    const front = await flakyFront(refuse);
+    const pool = new pg.Pool({ connectionString: front.url, max: 2, connectionTimeoutMillis: 2_000 });
+    pool.on('error', () => undefined);
+    cleanups.push(async () => {
+      await pool.end();
+      await front.close();
+    });
+    return { sql: sqlFor(pool, { named: true }), front };
+  }
+
+  it('runs on a connection opened again: nothing was sent, so even a write is safe to retry', async () => {
+    const { sql, front } = await sqlThrough(2);
+    const rows = await sql<{ answer: number }>('select $1::int as "answer"', [42]);
+    expect(rows).toEqual([{ answer: 42 }]);
+    expect(front.opened()).toBe(3);
+  });
+
+  it('still fails, as unavailable and within its window, when the database stays away', async () => {
+    const { sql, front } = await sqlThrough(Number.POSITIVE_INFINITY);
+    const started = performance.now();
+    const error = await sql('select 1').then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(CONNECT_RETRY_WINDOW_MS + 1_000);
+    expect(front.opened()).toBe(4);
+  });
+
+  it('does not run a statement again once its connection was lost after sending it', async () => {
+    const { sql, front } = await sqlThrough(0);
+    await sql('select 1');
+    // The connection is cut while the statement runs: its outcome is unknown, so it is not re-sent.
+    setTimeout(() => front.cut(), 200);
+    const error = await sql('select pg_sleep(5)').then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(front.opened()).toBe(1);
+  });
+});
