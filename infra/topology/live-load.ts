@@ -63,6 +63,8 @@ interface Sent {
   sentAt: number;
   status: number;
   ms: number;
+  /** The start of an error answer's body: says who answered (the api's JSON, or the proxy's page). */
+  said?: string;
 }
 
 async function api(path: string, init: RequestInit = {}, timeoutMs = 5_000): Promise<Response> {
@@ -211,12 +213,15 @@ const started = Date.now();
 async function post(author: string, text: string): Promise<void> {
   const sentAt = Date.now();
   let status = 0;
+  let said: string | undefined;
   try {
-    status = (await api(`/msgs/${author}`, { method: 'POST', body: JSON.stringify({ content: text }) })).status;
+    const response = await api(`/msgs/${author}`, { method: 'POST', body: JSON.stringify({ content: text }) });
+    status = response.status;
+    if (status !== 204) said = (await response.text()).replace(/\s+/g, ' ').slice(0, 100);
   } catch {
     status = 0;
   }
-  sent.push({ author, text, sentAt, status, ms: Date.now() - sentAt });
+  sent.push({ author, text, sentAt, status, ms: Date.now() - sentAt, ...(said === undefined ? {} : { said }) });
 }
 const posting: Promise<void>[] = [];
 while (!existsSync(stopFile)) {
@@ -334,6 +339,11 @@ const report = {
   // What the failed ones were: a late 204 is a speed target; 0 (no answer within 5 s), 502 or 503 are errors.
   failedByStatus: failed.reduce<Record<number, number>>((counts, s) => {
     counts[s.status] = (counts[s.status] ?? 0) + 1;
+    return counts;
+  }, {}),
+  // Who gave the error answers, by what they said: the api (its JSON error) or the proxy in front.
+  errorAnswers: sent.reduce<Record<string, number>>((counts, s) => {
+    if (s.said !== undefined) counts[`${s.status} ${s.said}`] = (counts[`${s.status} ${s.said}`] ?? 0) + 1;
     return counts;
   }, {}),
   slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),

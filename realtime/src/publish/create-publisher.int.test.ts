@@ -20,12 +20,15 @@ const message = (id: number): TimelineMessage => ({
 
 /** Every packet published on `channel`'s adapter keys; msgpack keeps strings as they are, so
  * event names and keys can be found in the raw packet. */
-async function hear(channel: string): Promise<{ packets: string[]; close(): Promise<void> }> {
+async function hear(channel: string): Promise<{ packets: string[]; requests: string[]; close(): Promise<void> }> {
   const listener = createClient({ url: testRedisUrl });
   await listener.connect();
   const packets: string[] = [];
+  // Server-side events (the publisher's presence) go out as JSON on the adapter's request channel.
+  const requests: string[] = [];
   await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
-  return { packets, close: () => listener.close() };
+  await listener.pSubscribe(`${channel}-request#*`, (request) => requests.push(request));
+  return { packets, requests, close: () => listener.close() };
 }
 
 /**
@@ -66,6 +69,8 @@ describe.skipIf(skip)('the Redis publisher', () => {
     const logger = createLogger({ service: 'publisher-test', silent: true });
     const warn = vi.spyOn(logger, 'warn');
     handle = await createPublisher({ redisUrl: ownRedis.url, channel: uniqueChannel('hang'), logger });
+    // Its first presence beat answered, so the queue below holds messages only.
+    expect(await handle.publisher.publishesTaken!()).toBe(true);
     // Connected but silent: every publish is written and waits for a reply that does not come.
     ownRedis.freeze();
     const extra = 50;
@@ -75,7 +80,12 @@ describe.skipIf(skip)('the Redis publisher', () => {
     // The overflow is refused and logged at once (node-redis's default would hold every publish
     // for its 5 s command timeout, and without any bound hold them for as long as Redis hangs).
     // winston's `warn` is overloaded; the first argument of ours is the message text.
-    const refused = () => warn.mock.calls.filter(([text]: unknown[]) => text === 'redis publish failed').length;
+    // Messages only: the publisher's presence beat (on the adapter's request channel) may be refused too.
+    const refused = () =>
+      warn.mock.calls.filter(
+        ([text, meta]: unknown[]) =>
+          text === 'redis publish failed' && !String((meta as { channel?: string }).channel).includes('-request#'),
+      ).length;
     await waitFor(() => refused() >= extra, 'overflowing publishes refused', 2_000);
     expect(refused()).toBe(extra);
 
@@ -150,7 +160,7 @@ describe.skipIf(skip)('the Redis publisher', () => {
     // A replica on a host back from a partition took a write whose outcome it cannot know, and Swarm
     // stops it (its task was replaced meanwhile) before another write reaches it.
     const channel = uniqueChannel('owed-at-close');
-    const { packets, close } = await hear(channel);
+    const { packets, requests, close } = await hear(channel);
     try {
       const closing = await createPublisher({ redisUrl: testRedisUrl, channel, logger: quietLogger });
       closing.publisher.messagePosted(message(1));
@@ -158,6 +168,9 @@ describe.skipIf(skip)('the Redis publisher', () => {
       closing.publisher.writeOutcomeUnknown?.();
       await closing.close();
       await waitFor(() => packets.some((packet) => packet.includes('timeline:resync')), 'a resync sent as it closed');
+      // It said it was alive, and that it is gone: the realtime servers do not take it for vanished.
+      expect(requests.some((request) => request.includes('publisher:alive'))).toBe(true);
+      await waitFor(() => requests.some((request) => request.includes('publisher:gone')), 'its goodbye');
     } finally {
       await close();
     }

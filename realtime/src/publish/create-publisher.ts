@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@minitwit/monitoring';
 import type { TimelinePublisher } from '../publisher';
@@ -10,6 +11,7 @@ import { lossFloor } from './loss-floor';
 import { publishConfirmations } from './publish-confirmations';
 import { resyncScheduler } from './resync-scheduler';
 import { publisherOver } from './timeline-publisher';
+import { PUBLISHER_BEAT_MS } from '../server/publisher-presence';
 
 export interface PublisherOptions {
   /** With it, publish through Redis to every realtime server; without, to this process's server. */
@@ -58,22 +60,41 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
   // Counted as gone out once Redis took it, not when handed to the client (acknowledged-ids.ts).
   const taken = acknowledgedIds(loss.sent);
   const confirmations = publishConfirmations(options.publishWaitMs);
+  // One beat waits for Redis at a time: a hung Redis does not fill the bounded queue with beats.
+  const lastBeat = { at: Number.NEGATIVE_INFINITY, answered: true };
+  // Redis answers in order: an answer to a publish handed over at or after the last beat covers it.
+  const answered = (calledAt: number) => {
+    confirmations.answered(calledAt);
+    if (calledAt >= lastBeat.at) lastBeat.answered = true;
+  };
   const outcome = {
     handedOver: confirmations.handedOver,
     failed(calledAt = performance.now()) {
-      confirmations.answered(calledAt);
+      answered(calledAt);
       taken.refused(calledAt);
       loss.lost();
       resync.failed();
     },
     succeeded(calledAt: number) {
-      confirmations.answered(calledAt);
+      answered(calledAt);
       taken.acknowledged(calledAt);
       resync.succeeded();
     },
   };
   const broadcaster = emitterBroadcaster(withSafePublish(redis, logger, outcome), options.channel ?? 'socket.io');
   late.broadcaster = broadcaster;
+  // The realtime servers notice when this publisher vanishes without closing (its host lost), and
+  // their pages re-read what it may have committed unpublished (server/publisher-presence.ts).
+  const publisherId = randomUUID();
+  const sayAlive = () => {
+    if (!redis.isReady || !lastBeat.answered) return;
+    lastBeat.at = performance.now();
+    lastBeat.answered = false;
+    broadcaster.presence(publisherId, true);
+  };
+  sayAlive();
+  const beat = setInterval(sayAlive, PUBLISHER_BEAT_MS);
+  beat.unref();
   const publisher = publisherOver(broadcaster);
   return {
     publisher: {
@@ -94,7 +115,11 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     async close() {
       // A resync still owed goes out before the connection does: a write this replica committed
       // but could not publish would otherwise stay missing on every page until a reload.
-      if (redis.isReady) resync.flush();
+      clearInterval(beat);
+      if (redis.isReady) {
+        resync.flush();
+        broadcaster.presence(publisherId, false);
+      }
       resync.stop();
       confirmations.releaseAll();
       // Graceful when Redis is up, so queued publishes leave before the connection goes.

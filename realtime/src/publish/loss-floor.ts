@@ -28,6 +28,12 @@ export interface LossFloor {
    * backlogs gave them). The next loss after this starts a new floor.
    */
   take(): number | undefined;
+  /**
+   * The newest id that went out by `time` (epoch ms), as a floor to re-read
+   * above when a peer vanished after it (a publisher gone silent, whose
+   * last writes may never have been published). Leaves the loss state alone.
+   */
+  floorBefore(time: number): number | undefined;
 }
 
 /**
@@ -87,5 +93,6 @@ export function lossFloor(marginMs = LOSS_MARGIN_MS, settledId?: number): LossFl
       taken = true;
       return floor;
     },
+    floorBefore: floorAt,
   };
 }

@@ -13,7 +13,8 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { ServerToClientEvents } from '../contract';
 import { ioBroadcaster } from '../publish/io-broadcaster';
-import { lossFloor } from '../publish/loss-floor';
+import { LOSS_MARGIN_MS, lossFloor } from '../publish/loss-floor';
+import { PUBLISHER_ALIVE, PUBLISHER_GONE, publisherWatch } from './publisher-presence';
 import { registerLocalServer } from '../publish/local-hub';
 import { publisherOver } from '../publish/timeline-publisher';
 import type { TimelinePublisher } from '../publisher';
@@ -126,6 +127,17 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 
   // The live message ids this server delivered and when (a resync after a lost subscription reads from there).
   const loss = lossFloor();
+  // A publisher (api, web) that vanished without closing may have committed writes it never
+  // published: this server's pages re-read from the newest id it had delivered a margin before
+  // that publisher was last heard (publisher-presence.ts).
+  const publishers = publisherWatch((lastHeardAt) => {
+    const afterId = loss.floorBefore(lastHeardAt - LOSS_MARGIN_MS);
+    logger.warn('a publisher vanished without closing: telling live pages to resync', {
+      sockets: io.engine.clientsCount,
+      afterId,
+    });
+    io.local.emit('timeline:resync', afterId === undefined ? {} : { afterId });
+  });
   // Without Redis there is one server, so its own counts are all the counts there are.
   let socketCount: SocketCount = localSocketCount();
   if (options.redis) {
@@ -147,7 +159,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
           });
           io.local.emit('timeline:resync', afterId === undefined ? {} : { afterId });
         },
-        loss.lost,
+        () => {
+          loss.lost();
+          // Publishers this server cannot hear are not silent; they are heard again once it is back.
+          publishers.forget();
+        },
       );
       redisClients.push(sub);
       io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
@@ -160,6 +176,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         liveness: options.socketCountLiveness,
       });
     } catch (error) {
+      publishers.stop();
       await Promise.all(redisClients.map((client) => closeRedis(client, logger)));
       throw error;
     }
@@ -214,6 +231,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   });
 
   io.on(SESSION_ENDED, (sessionIds) => disconnectSessions(io, sessionIds));
+  io.on(PUBLISHER_ALIVE, publishers.alive);
+  io.on(PUBLISHER_GONE, publishers.gone);
   const publisher = publisherOver(ioBroadcaster(io, { cluster: Boolean(options.redis) }));
   const unregister = (options.registerInProcess ?? !options.redis) ? registerLocalServer(publisher) : () => {};
 
@@ -226,6 +245,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     async close() {
       unregister();
       stopExpiring();
+      publishers.stop();
       // io.close drops connections without a disconnect packet, so browsers reconnect to another server.
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => {

@@ -8,9 +8,12 @@ export interface SocketData {
   session: { id: string; expiresAt: number } | null;
 }
 
-// Servers tell each other only that web sessions ended (session-end.ts): one id, or several.
+// Server-side events: web sessions ended (session-end.ts: one id, or several), and the
+// publishers' presence (publisher-presence.ts: the publisher's id).
 interface InterServerEvents {
   'session:ended': (sessionIds: string | string[]) => void;
+  'publisher:alive': (publisherId: string) => void;
+  'publisher:gone': (publisherId: string) => void;
 }
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

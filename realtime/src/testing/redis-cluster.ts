@@ -9,6 +9,8 @@ export interface RedisCluster {
   servers: TestServer[];
   /** Writes reach the servers through it, as api and web publish after a commit. */
   publishing: PublisherHandle;
+  /** The adapter channel the servers and the publisher share. */
+  channel: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export function useRedisCluster(backend: DatabaseBackend, channelPrefix: string)
   beforeAll(async () => {
     const redisUrl = testRedisUrl as string;
     const channel = uniqueChannel(channelPrefix);
+    cluster.channel = channel;
     cluster.database = await createTestDatabase(backend);
     cluster.servers = await Promise.all(
       [1, 2, 3].map(() => startTestServer(cluster.database.db, { redis: { url: redisUrl, channel } })),
