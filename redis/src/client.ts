@@ -139,14 +139,19 @@ export function withSafePublish(
   client: RedisClient,
   logger: Logger,
   /** Told when each publish was handed to the client (`performance.now()`), and how it ended. */
-  outcome?: { handedOver?(calledAt: number): void; failed(calledAt: number): void; succeeded(calledAt: number): void },
+  outcome?: {
+    handedOver?(calledAt: number): void;
+    failed(calledAt: number): void;
+    /** `receivers`: how many subscribers Redis passed it to (PUBLISH's answer). */
+    succeeded(calledAt: number, receivers: number): void;
+  },
 ): RedisClient {
   const publish = (channel: string, message: string | Buffer): Promise<number> => {
     const calledAt = performance.now();
     outcome?.handedOver?.(calledAt);
     return client.publish(channel, message).then(
       (receivers) => {
-        outcome?.succeeded(calledAt);
+        outcome?.succeeded(calledAt, receivers);
         return receivers;
       },
       (error: unknown) => {

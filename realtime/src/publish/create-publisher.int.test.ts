@@ -20,14 +20,17 @@ const message = (id: number): TimelineMessage => ({
 
 /** Every packet published on `channel`'s adapter keys; msgpack keeps strings as they are, so
  * event names and keys can be found in the raw packet. */
-async function hear(channel: string): Promise<{ packets: string[]; requests: string[]; close(): Promise<void> }> {
+async function hear(
+  channel: string,
+  { requests: withRequests = true } = {},
+): Promise<{ packets: string[]; requests: string[]; close(): Promise<void> }> {
   const listener = createClient({ url: testRedisUrl });
   await listener.connect();
   const packets: string[] = [];
   // Server-side events (the publisher's presence) go out as JSON on the adapter's request channel.
   const requests: string[] = [];
   await listener.pSubscribe(`${channel}#*`, (packet) => packets.push(packet.toString('latin1')), true);
-  await listener.pSubscribe(`${channel}-request#*`, (request) => requests.push(request));
+  if (withRequests) await listener.pSubscribe(`${channel}-request#*`, (request) => requests.push(request));
   return { packets, requests, close: () => listener.close() };
 }
 
@@ -132,6 +135,31 @@ describe.skipIf(skip)('the Redis publisher', () => {
     expect(await publishesTaken()).toBe(false);
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     ownRedis.thaw();
+  });
+
+  it('connects again when its publishes reach no realtime server, and has the pages resync', async () => {
+    // A Redis no realtime server listens to (a returning host's old container): the listener
+    // below hears messages but not the presence beats, which reach no one for 2 s.
+    const channel = uniqueChannel('stranded');
+    const { packets, close } = await hear(channel, { requests: false });
+    const logger = createLogger({ service: 'publisher-test', silent: true });
+    const warn = vi.spyOn(logger, 'warn');
+    try {
+      handle = await createPublisher({ redisUrl: testRedisUrl, channel, logger });
+      await waitFor(
+        () => packets.some((packet) => packet.includes('timeline:resync')),
+        'a resync once connected again',
+        8_000,
+      );
+      expect(warn).toHaveBeenCalledWith('redis publishes reach no realtime server; connecting again', {
+        role: 'publisher',
+      });
+      // Connected again: publishes go out.
+      handle.publisher.messagePosted(message(1));
+      await waitFor(() => packets.some((packet) => packet.includes('message 1')), 'a message after it');
+    } finally {
+      await close();
+    }
   });
 
   it('after a write whose outcome is unknown, tells every page to resync with the next publish', async () => {

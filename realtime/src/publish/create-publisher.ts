@@ -10,6 +10,7 @@ import { acknowledgedIds } from './acknowledged-ids';
 import { lossFloor } from './loss-floor';
 import { publishConfirmations } from './publish-confirmations';
 import { resyncScheduler } from './resync-scheduler';
+import { strandedRedis } from './stranded-redis';
 import { publisherOver } from './timeline-publisher';
 import { PUBLISHER_BEAT_MS } from '../server/publisher-presence';
 
@@ -67,6 +68,16 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     confirmations.answered(calledAt);
     if (calledAt >= lastBeat.at) lastBeat.answered = true;
   };
+  // On a Redis no realtime server listens to (a returning host's old container): connect again,
+  // which resolves the name again, and have every page re-read from before (stranded-redis.ts).
+  const stranded = strandedRedis(() => {
+    logger.warn('redis publishes reach no realtime server; connecting again', { role: 'publisher' });
+    loss.lost();
+    redis.destroy();
+    redis.connect().then(resync.restored, (error: unknown) => {
+      logger.error('redis publisher could not connect again', { error });
+    });
+  });
   const outcome = {
     handedOver: confirmations.handedOver,
     failed(calledAt = performance.now()) {
@@ -75,9 +86,12 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
       loss.lost();
       resync.failed();
     },
-    succeeded(calledAt: number) {
+    succeeded(calledAt: number, receivers: number) {
       answered(calledAt);
-      taken.acknowledged(calledAt);
+      stranded.answered(receivers);
+      // Taken by a Redis no realtime server listens to is not sent: the floor stays before it.
+      if (receivers === 0) taken.refused(calledAt);
+      else taken.acknowledged(calledAt);
       resync.succeeded();
     },
   };
