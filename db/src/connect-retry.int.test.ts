@@ -2,7 +2,7 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from './fail-fast';
-import { CONNECT_RETRY_WINDOW_MS, sqlFor } from './sql';
+import { CONNECT_RETRY_WINDOW_MS, FAST_FAILURE_MS, sqlFor } from './sql';
 import { postgresUrl } from './testing';
 
 if (!postgresUrl) console.warn('SKIPPED: connection retry test — DATABASE_URL is not set');
@@ -13,13 +13,19 @@ if (!postgresUrl) console.warn('SKIPPED: connection retry test — DATABASE_URL 
  */
 async function flakyFront(
   refuse: number,
+  /** How long the front holds a connection it refuses before hanging up (at once by default). */
+  hangUpAfterMs = 0,
 ): Promise<{ url: string; opened: () => number; cut(): void; close(): Promise<void> }> {
   const target = new URL(postgresUrl!);
   const sockets = new Set<Socket>();
   let opened = 0;
   const server: Server = createServer((socket) => {
     opened += 1;
-    if (opened <= refuse) return socket.destroy();
+    if (opened <= refuse) {
+      if (hangUpAfterMs === 0) return socket.destroy();
+      sockets.add(socket);
+      return void setTimeout(() => socket.destroy(), hangUpAfterMs);
+    }
     const upstream = connect(Number(target.port || 5432), target.hostname);
     for (const end of [socket, upstream]) {
       sockets.add(end);
@@ -48,8 +54,8 @@ describe.skipIf(!postgresUrl)('a statement whose connection could not be opened'
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  async function sqlThrough(refuse: number) {
-    const front = await flakyFront(refuse);
+  async function sqlThrough(refuse: number, hangUpAfterMs = 0) {
+    const front = await flakyFront(refuse, hangUpAfterMs);
     const pool = new pg.Pool({ connectionString: front.url, max: 2, connectionTimeoutMillis: 2_000 });
     pool.on('error', () => undefined);
     cleanups.push(async () => {
@@ -76,6 +82,17 @@ describe.skipIf(!postgresUrl)('a statement whose connection could not be opened'
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(performance.now() - started).toBeLessThan(CONNECT_RETRY_WINDOW_MS + 1_000);
     expect(front.opened()).toBe(4);
+  });
+
+  it('does not open again after a slow failure, which would only fail again', async () => {
+    // HAProxy trying a primary that is gone hangs up after its connect timeout, not at once.
+    const { sql, front } = await sqlThrough(1, FAST_FAILURE_MS * 3);
+    const error = await sql('select 1').then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(front.opened()).toBe(1);
   });
 
   it('does not run a statement again once its connection was lost after sending it', async () => {

@@ -70,31 +70,39 @@ export function sqlFor(pool: pg.Pool, { named }: { named: boolean }): Sql {
 
 const ignoreError = () => undefined;
 
-/** How long a statement keeps opening a connection again after a failed open, at most. */
-export const CONNECT_RETRY_WINDOW_MS = 1_000;
+/** A statement opens a connection again only within this long of its first try... */
+export const CONNECT_RETRY_WINDOW_MS = 300;
+/** ...and only after an open that failed this fast: refused or hung up on, not timed out. */
+export const FAST_FAILURE_MS = 50;
 const CONNECT_ATTEMPTS = 4;
 const CONNECT_RETRY_PAUSE_MS = 25;
 
 /**
- * A pooled connection, opened again when opening failed: nothing of the
+ * A pooled connection, opened again when opening failed fast: nothing of the
  * statement was sent then, so trying again is safe even for a write. Each
  * open resolves the host again, and in Swarm the database's name has a task
  * per host (HAProxy, `dnsrr`): when one is drained or replaced, a connect
  * that drew its address was refused and its request got a 503, while the
  * next lookup names a task that is there (issue 18's drain and deploy runs).
- * Bounded, so an outage still answers 503 within a second or so; a failure
- * after the statement was sent is never retried (it may have committed).
+ * Only fast failures, within 300 ms: a slow one (a timeout, or HAProxy trying
+ * a primary that is gone) would fail the same way again, and an outage must
+ * still answer 503 at once (a planned switchover's slowest answer is held to
+ * 1 s). A failure after the statement was sent is never retried (it may
+ * have committed).
  */
 async function connectRetrying(pool: pg.Pool): Promise<pg.PoolClient> {
   const started = performance.now();
   for (let attempt = 1; ; attempt += 1) {
+    const attemptStarted = performance.now();
     try {
       return await pool.connect();
     } catch (error) {
+      const now = performance.now();
       const retry =
         isDatabaseUnavailable(error) &&
         attempt < CONNECT_ATTEMPTS &&
-        performance.now() - started < CONNECT_RETRY_WINDOW_MS;
+        now - attemptStarted < FAST_FAILURE_MS &&
+        now - started < CONNECT_RETRY_WINDOW_MS;
       if (!retry) throw error;
       await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_PAUSE_MS));
     }
