@@ -127,17 +127,17 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 
   // The live message ids this server delivered and when (a resync after a lost subscription reads from there).
   const loss = lossFloor();
+  /** Tells this server's pages to re-read what they may have missed, from above `afterId`, and logs why. */
+  const resyncPages = (level: 'info' | 'warn', after: string, afterId: number | undefined) => {
+    logger[level](`telling live pages to resync after ${after}`, { sockets: io.engine.clientsCount, afterId });
+    io.local.emit('timeline:resync', afterId === undefined ? {} : { afterId });
+  };
   // A publisher (api, web) that vanished without closing may have committed writes it never
   // published: this server's pages re-read from the newest id it had delivered a margin before
   // that publisher was last heard (publisher-presence.ts).
-  const publishers = publisherWatch((lastHeardAt) => {
-    const afterId = loss.floorBefore(lastHeardAt - LOSS_MARGIN_MS);
-    logger.warn('a publisher vanished without closing: telling live pages to resync', {
-      sockets: io.engine.clientsCount,
-      afterId,
-    });
-    io.local.emit('timeline:resync', afterId === undefined ? {} : { afterId });
-  });
+  const publishers = publisherWatch((lastHeardAt) =>
+    resyncPages('warn', 'a publisher vanished without closing', loss.floorBefore(lastHeardAt - LOSS_MARGIN_MS)),
+  );
   // Without Redis there is one server, so its own counts are all the counts there are.
   let socketCount: SocketCount = localSocketCount();
   if (options.redis) {
@@ -151,14 +151,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         pub,
         logger,
         'adapter-sub',
-        () => {
-          const afterId = loss.take();
-          logger.info('telling live pages to resync after a Redis outage', {
-            sockets: io.engine.clientsCount,
-            afterId,
-          });
-          io.local.emit('timeline:resync', afterId === undefined ? {} : { afterId });
-        },
+        () => resyncPages('info', 'a Redis outage', loss.take()),
         () => {
           loss.lost();
           // Publishers this server cannot hear are not silent; they are heard again once it is back.
