@@ -161,9 +161,42 @@ export function withSafePublish(
       },
     );
   };
+  return viewWith(client, new Map([['publish', publish]]));
+}
+
+/**
+ * The subscription commands the socket.io adapter sends without handling
+ * their promises: SUBSCRIBE when it starts, UNSUBSCRIBE when a server closes.
+ */
+const SUBSCRIPTION_COMMANDS = ['subscribe', 'unsubscribe', 'pSubscribe', 'pUnsubscribe', 'sSubscribe', 'sUnsubscribe'];
+
+/**
+ * The adapter's subscriber, with a rejected subscription command logged
+ * instead of left unhandled. A realtime server stopping (a drain, a rolling
+ * update) as its Redis went away crashed with exit code 1: the adapter's
+ * UNSUBSCRIBEs were cut off by the reset connection (multi-host run of
+ * 2026-12-06, Redis and a realtime server drained from one host together).
+ * node-redis restores its subscriptions by itself after a reconnect, so a
+ * rejected command needs nothing more than the log line.
+ */
+export function withSafeSubscriptions(client: RedisClient, logger: Logger): RedisClient {
+  const overrides = new Map<PropertyKey, unknown>();
+  for (const command of SUBSCRIPTION_COMMANDS) {
+    const method = Reflect.get(client, command, client) as (...args: unknown[]) => Promise<unknown>;
+    overrides.set(command, (...args: unknown[]) =>
+      method.apply(client, args).catch((error: unknown) => {
+        logger.warn('redis subscription command failed', { command, error });
+      }),
+    );
+  }
+  return viewWith(client, overrides);
+}
+
+/** The client with some members replaced and every other one as it is. */
+function viewWith(client: RedisClient, overrides: ReadonlyMap<PropertyKey, unknown>): RedisClient {
   return new Proxy(client, {
     get(target, property) {
-      if (property === 'publish') return publish;
+      if (overrides.has(property)) return overrides.get(property);
       const value: unknown = Reflect.get(target, property, target);
       // Methods are bound to the real client: node-redis reads private state through `this`.
       return typeof value === 'function' ? value.bind(target) : value;

@@ -11,6 +11,7 @@ export {
   pingRedis,
   quickReconnect,
   withSafePublish,
+  withSafeSubscriptions,
 } from './client';
 export {
   type Limit,

@@ -49,7 +49,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   };
   const kill = async () => {
     const running = child;
-    if (!running || running.exitCode !== null) return;
+    // Gone already: it exited, or a signal ended it (its exitCode stays null then).
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');

@@ -23,7 +23,11 @@ export interface ProxyUnderTest {
  * resolver, nor nginx >= 1.27.3's `resolve`). Only what cannot work here is
  * replaced: the backends file, the log destinations and the listen ports.
  */
-export async function startProxy(backendPort: number): Promise<ProxyUnderTest> {
+export async function startProxy(
+  backendPort: number,
+  /** Several api replicas instead: each its own server line, with nginx's default failure accounting as deployed. */
+  { apiPorts = [backendPort] }: { apiPorts?: number[] } = {},
+): Promise<ProxyUnderTest> {
   const webPort = await freePort();
   const apiPort = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'minitwit-proxy-'));
@@ -40,7 +44,10 @@ export async function startProxy(backendPort: number): Promise<ProxyUnderTest> {
     await writeFile(
       join(dir, 'backends.conf'),
       ['web', 'api', 'realtime', 'realtime_again']
-        .map((name) => `upstream ${name}_replicas { server 127.0.0.1:${backendPort}; }\n`)
+        .map((name) => {
+          const ports = name === 'api' ? apiPorts : [backendPort];
+          return `upstream ${name}_replicas { zone ${name}_replicas 64k; ${ports.map((port) => `server 127.0.0.1:${port};`).join(' ')} }\n`;
+        })
         .join(''),
     );
     const config = (await readFile(join(root, 'infra/nginx/nginx.conf'), 'utf8'))

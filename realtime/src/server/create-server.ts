@@ -25,6 +25,7 @@ import {
   duplicateRedis,
   pingRedis,
   withSafePublish,
+  withSafeSubscriptions,
 } from '@minitwit/redis';
 import { authenticate } from './auth';
 import { coalescingReader, limiter } from './backlog-reader';
@@ -159,7 +160,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         },
       );
       redisClients.push(sub);
-      io.adapter(createAdapter(withSafePublish(pub, logger), sub, { key: options.redis.channel ?? 'socket.io' }));
+      io.adapter(
+        createAdapter(withSafePublish(pub, logger), withSafeSubscriptions(sub, logger), {
+          key: options.redis.channel ?? 'socket.io',
+        }),
+      );
       options.metrics.trackRedis('adapter-pub', pub);
       options.metrics.trackRedis('adapter-sub', sub);
       checks.redis = () => pingRedis(pub, 1_000);
