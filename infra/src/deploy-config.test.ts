@@ -423,6 +423,9 @@ describe('the proxy config', () => {
         // Sockets last minutes: no passive failure accounting for first tries (backends.conf says
         // why); second tries count failures, so they skip a replica that just hung.
         const accounting = {
+          // A replica that failed a connect is skipped for 2 s, not nginx's default 10 s (backends.conf).
+          web_replicas: ' max_fails=1 fail_timeout=2s',
+          api_replicas: ' max_fails=1 fail_timeout=2s',
           realtime_replicas: ' max_fails=0',
           realtime_again_replicas: ' max_fails=1 fail_timeout=10s',
         };

@@ -20,8 +20,9 @@ export interface ProxyUnderTest {
 /**
  * The real proxy config (infra/nginx/nginx.conf) run by the real nginx on
  * this host, every upstream pointing at `backendPort` (an address needs no
- * resolver, nor nginx >= 1.27.3's `resolve`). Only what cannot work here is
- * replaced: the backends file, the log destinations and the listen ports.
+ * resolver, nor nginx >= 1.27.3's `resolve`), each server with the failure
+ * accounting backends.conf gives it. Only what cannot work here is replaced:
+ * the backends' addresses, the log destinations and the listen ports.
  */
 export async function startProxy(
   backendPort: number,
@@ -41,12 +42,14 @@ export async function startProxy(
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    const deployed = await readFile(join(root, 'infra/nginx/backends.conf'), 'utf8');
     await writeFile(
       join(dir, 'backends.conf'),
       ['web', 'api', 'realtime', 'realtime_again']
         .map((name) => {
           const ports = name === 'api' ? apiPorts : [backendPort];
-          return `upstream ${name}_replicas { zone ${name}_replicas 64k; ${ports.map((port) => `server 127.0.0.1:${port};`).join(' ')} }\n`;
+          const servers = ports.map((port) => `server 127.0.0.1:${port}${serverParameters(deployed, name)};`);
+          return `upstream ${name}_replicas { zone ${name}_replicas 64k; ${servers.join(' ')} }\n`;
         })
         .join(''),
     );
@@ -79,4 +82,11 @@ export async function startProxy(
     await stop();
     throw error;
   }
+}
+
+/** The failure accounting (` max_fails=… fail_timeout=…`) of an upstream's server in the deployed backends.conf. */
+function serverParameters(backends: string, name: string): string {
+  const upstream = new RegExp(`upstream ${name}_replicas \\{[^}]*?\\n\\s*server \\S+ resolve([^;]*);`).exec(backends);
+  if (!upstream) throw new Error(`backends.conf has no upstream ${name}_replicas with a resolving server`);
+  return upstream[1]!;
 }
