@@ -26,7 +26,7 @@ export interface ProxyUnderTest {
  */
 export async function startProxy(
   backendPort: number,
-  /** Several api replicas instead: each its own server line, with nginx's default failure accounting as deployed. */
+  /** Several api replicas instead: each its own server line, with the failure accounting backends.conf gives api. */
   { apiPorts = [backendPort] }: { apiPorts?: number[] } = {},
 ): Promise<ProxyUnderTest> {
   const webPort = await freePort();
