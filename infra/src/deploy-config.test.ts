@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPOSE_TEST_SECRETS } from '@minitwit/monitoring/testing';
+import { upstreams } from './testing/nginx-upstreams';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -380,15 +381,6 @@ describe.skipIf(!existsSync(COMPOSE))('the deployment’s defences in docker-com
       expect((service as { networks?: unknown }).networks, name).toBeDefined();
   });
 });
-
-/** The upstream blocks of a backends file: name, whether it has a zone, and its server lines. */
-function upstreams(text: string): { name: string; zone: boolean; servers: string[] }[] {
-  return [...text.replace(/#.*$/gm, '').matchAll(/upstream (\w+) \{([^}]*)\}/g)].map(([, name = '', body = '']) => ({
-    name,
-    zone: /^\s*zone \w+ \d+k;/m.test(body),
-    servers: [...body.matchAll(/^\s*server ([^;]+);/gm)].map(([, server = '']) => server.trim()),
-  }));
-}
 
 /** nginx's version as [major, minor, patch]. */
 async function nginxVersion(): Promise<number[]> {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@minitwit/monitoring/testing';
+import { upstreams } from './nginx-upstreams';
 
 export const NGINX = '/usr/sbin/nginx';
 export const nginxMissing = !existsSync(NGINX);
@@ -86,7 +87,8 @@ export async function startProxy(
 
 /** The failure accounting (` max_fails=… fail_timeout=…`) of an upstream's server in the deployed backends.conf. */
 function serverParameters(backends: string, name: string): string {
-  const upstream = new RegExp(`upstream ${name}_replicas \\{[^}]*?\\n\\s*server \\S+ resolve([^;]*);`).exec(backends);
-  if (!upstream) throw new Error(`backends.conf has no upstream ${name}_replicas with a resolving server`);
-  return upstream[1]!;
+  const server = upstreams(backends).find((upstream) => upstream.name === `${name}_replicas`)?.servers[0];
+  if (!server?.includes(' resolve'))
+    throw new Error(`backends.conf has no upstream ${name}_replicas with a resolving server`);
+  return server.slice(server.indexOf(' resolve') + ' resolve'.length);
 }
