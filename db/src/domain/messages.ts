@@ -1,6 +1,8 @@
 import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
 import { MessageSchema } from '../entities';
 import { errors } from '../errors';
+import { isDatabaseUnavailable } from '../fail-fast';
+import { GroupCommit } from '../group-commit';
 import { type Sql, epochMs, withLatest } from '../sql';
 import { checkMessageText, isStorable } from './rules';
 import { canonicalUsername } from './usernames';
@@ -73,6 +75,47 @@ export const POST_ONCE_BY_AUTHOR_ID = `with "author" as (select "id", "username"
     returning "id", "author_id", "text", "pub_date"),
   ${mentionAndReturn('$4')}`;
 
+/**
+ * The simulator's posts as one group (group-commit.ts): $1 usernames, $2
+ * texts and $3 each post's mention candidates as a JSON array, one element
+ * per post. Every post whose author exists is inserted under the one lock,
+ * in one commit; each row carries its post's place in the group (`ord`, from
+ * 1). A post whose author is unknown has no row. The whole group becomes
+ * visible at once, so ids stay in commit order between groups.
+ */
+const POST_GROUP_AS = `"input" as (
+    select * from unnest($1::text[], $2::text[], $3::text[]) with ordinality as p("username", "text", "names", "ord")),
+  "author" as (
+    select p."ord", u."id", u."username", u."email" from "input" p join "users" u on u."username" = p."username"),
+  "serialized" as (select pg_advisory_xact_lock(${MESSAGE_INSERT_LOCK})),
+  "drawn" as (
+    select a."ord", nextval(pg_get_serial_sequence('"messages"', 'id'))::integer as "id"
+    from (select "ord" from "author" order by "ord") a, "serialized"),
+  "inserted" as (
+    insert into "messages" ("id", "author_id", "text")
+    select d."id", a."id", p."text" from "drawn" d join "author" a using ("ord") join "input" p using ("ord")
+    returning "id", "author_id", "text", "pub_date"),
+  "mentioned" as (
+    insert into "mentions" ("user_id", "message_id", "pub_date")
+    select mu."id", i."id", i."pub_date"
+    from "inserted" i join "drawn" d using ("id") join "input" p using ("ord")
+      join "users" mu on mu."username" in (select json_array_elements_text(p."names"::json))
+    returning "user_id", "message_id")
+  select d."ord", i."id", i."text", ${epochMs('i."pub_date"')} as "pub_ms", a."id" as "author_id", a."username", a."email",
+    coalesce((select json_agg(json_build_object('id', mu."id", 'username', mu."username") order by mu."id")
+      from "mentioned" x join "users" mu on mu."id" = x."user_id" where x."message_id" = i."id"), '[]'::json) as "mentions"
+  from "inserted" i join "drawn" d using ("id") join "author" a using ("ord")`;
+
+/** One simulator post waiting for its group. */
+interface PostAs {
+  username: string;
+  text: string;
+  latest: number | undefined;
+}
+
+/** Two groups in flight: the second waits on the lock while the first commits. */
+const POST_GROUPS = { inFlight: 2, maxGroup: 100 } as const;
+
 /** The message a token already recorded, when it still exists ($1 author id, $2 token). */
 const POSTED_WITH_TOKEN = `select ${MESSAGE_COLUMNS}
   from "post_form_tokens" t join "messages" m on m."id" = t."message_id" join "users" u on u."id" = m."author_id"
@@ -107,10 +150,19 @@ export interface RemovedMessage extends MessageAddress {
 }
 
 export class MessageStore {
+  private readonly postGroups: GroupCommit<PostAs, TimelineMessage | null>;
+
   constructor(
     private readonly sql: Sql,
     private readonly orm: MikroORM,
-  ) {}
+  ) {
+    // A statement error aborted the whole group and committed nothing, so its posts may run again alone.
+    this.postGroups = new GroupCommit(
+      (posts) => this.postGroup(posts),
+      POST_GROUPS,
+      (error) => !isDatabaseUnavailable(error),
+    );
+  }
 
   /** The web app's post: the author is the signed-in user. */
   async post(authorId: number, text: string): Promise<TimelineMessage> {
@@ -153,14 +205,30 @@ export class MessageStore {
   async postAs(username: string, text: string, options: { latest?: number } = {}): Promise<TimelineMessage> {
     checkMessageText(text);
     if (!isStorable(username)) throw errors.userNotFound();
-    const { query, params } = withLatest(
-      options.latest,
-      `"author" as (select "id", "username", "email" from "users" where "username" = $1), ${insertForAuthor('$3')}`,
-      [canonicalUsername(username), text, mentionCandidates(text)],
-    );
-    const [row] = await this.sql<TimelineRow>(query, params);
-    if (!row) throw errors.userNotFound();
-    return toTimelineMessage(row);
+    const message = await this.postGroups.submit({
+      username: canonicalUsername(username),
+      text,
+      latest: options.latest,
+    });
+    if (!message) throw errors.userNotFound();
+    return message;
+  }
+
+  /**
+   * One group of simulator posts in one statement. `latest` is the one the
+   * group's last post carried (the newest the api received), as posting them
+   * one after another would leave it.
+   */
+  private async postGroup(posts: readonly PostAs[]): Promise<(TimelineMessage | null)[]> {
+    const latest = posts.findLast((post) => post.latest !== undefined)?.latest;
+    const { query, params } = withLatest(latest, POST_GROUP_AS, [
+      posts.map((post) => post.username),
+      posts.map((post) => post.text),
+      posts.map((post) => JSON.stringify(mentionCandidates(post.text))),
+    ]);
+    const rows = await this.sql<TimelineRow & { ord: string }>(query, params);
+    const byPlace = new Map(rows.map((row) => [Number(row.ord), toTimelineMessage(row)]));
+    return posts.map((_, index) => byPlace.get(index + 1) ?? null);
   }
 
   /**
