@@ -184,9 +184,16 @@ async function newestPublicId(): Promise<number> {
 }
 
 let socketPages: PageHosts | undefined;
+/**
+ * The public timeline's newest id when the socket pages opened: a browser
+ * page was rendered with everything up to it. A resync may re-read from a
+ * floor below it (a page resumes 2 s back, "No gaps"); the browser shows
+ * those as the messages it already has, so they are not counted here either.
+ */
+let startId = 0;
 if (socketPageCount > 0) {
   socketPages = await startPageHosts(2);
-  const startId = await newestPublicId();
+  startId = await newestPublicId();
   await socketPages.open(
     Array.from({ length: socketPageCount }, () => ({ url: webUrl, scope: { kind: 'public' as const }, startId })),
   );
@@ -295,7 +302,10 @@ const lost = acked.filter((s) => !storedTexts.has(s.text)).length;
 const socketReports: Array<{ missing: number; duplicated: number; longestNotLiveMs: number }> = [];
 if (socketPages) {
   const expectedCount = storedTexts.size;
-  const tally = (received: number[]) => ({ distinct: new Set(received).size, total: received.length });
+  const tally = (received: number[]) => {
+    const since = received.filter((id) => id > startId);
+    return { distinct: new Set(since).size, total: since.length };
+  };
   let records = await socketPages.records();
   while (Date.now() < settleUntil && records.some((r) => tally(r.received).distinct < expectedCount)) {
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -359,6 +369,10 @@ const report = {
         // Which pages missed how many: the same few on every page is a message never published
         // (its api replica vanished between answer and publish); a group of pages, one server's.
         ...(socketReports.some((r) => r.missing > 0) ? { missingByPage: socketReports.map((r) => r.missing) } : {}),
+        // More distinct messages than this run stored: a page shown someone else's (it fails the run too).
+        ...(socketReports.some((r) => r.missing < 0)
+          ? { extraByPage: socketReports.map((r) => Math.max(0, -r.missing)) }
+          : {}),
         longestNotLiveMs: Math.max(...socketReports.map((r) => r.longestNotLiveMs)),
       }
     : undefined,
