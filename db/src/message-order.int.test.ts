@@ -43,4 +43,30 @@ describe.skipIf(!postgresUrl)('message ids on PostgreSQL', () => {
     const page = await test.db.timelines.since({ kind: 'user', userId: author.id }, 0, 10);
     expect(page.map((message) => message.id)).toEqual([slowId, second.id]);
   });
+
+  it("stay in commit order for the simulator's posts, which go out in a few groups, not one commit each", async () => {
+    const author = await test.db.users.register({ username: 'queued', email: 'q@example.com', password: 'pw' });
+    // A web post holds the insert lock uncommitted: a slow commit, as under load.
+    await writer.query('begin');
+    const slow = await writer.query<{ id: number }>(POST_BY_AUTHOR_ID, [author.id, 'drawn first, committed late', []]);
+    const slowId = slow.rows[0]!.id;
+
+    let settled = 0;
+    const posts = Array.from({ length: 20 }, (_, index) =>
+      test.db.messages.postAs('queued', `queued ${index}`).finally(() => settled++),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(0);
+
+    await writer.query('commit');
+    const messages = await Promise.all(posts);
+    expect(Math.min(...messages.map((message) => message.id))).toBeGreaterThan(slowId);
+    // A transaction's rows share its start time: two groups went out at once (both waited on the
+    // lock), and the other 18 posts followed as one more.
+    const groups = await test.db.sql<{ groups: string }>(
+      `select count(distinct "pub_date") as "groups" from "messages" where "id" = any($1::int[])`,
+      [messages.map((message) => message.id)],
+    );
+    expect(Number(groups[0]!.groups)).toBe(3);
+  });
 });

@@ -216,8 +216,8 @@ export class MessageStore {
 
   /**
    * One group of simulator posts in one statement. `latest` is the one the
-   * group's last post carried (the newest the api received), as posting them
-   * one after another would leave it.
+   * group's last post carried (the newest the api received); groups record
+   * it in commit order, as single posts did.
    */
   private async postGroup(posts: readonly PostAs[]): Promise<(TimelineMessage | null)[]> {
     const latest = posts.findLast((post) => post.latest !== undefined)?.latest;
