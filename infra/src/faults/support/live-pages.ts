@@ -47,6 +47,11 @@ export interface PageSpec {
    * (1 s doubling to 10 s, ±50 %), as in a browser.
    */
   reconnection?: { delayMs: number; maxMs: number };
+  /**
+   * Record only messages by authors whose name starts with this: where others post to the same
+   * timeline meanwhile (a deploy's smoke checks), the page's count is checked against this run's.
+   */
+  authorsStartingWith?: string;
 }
 
 export function openPage(spec: PageSpec): LivePage {
@@ -62,6 +67,7 @@ export function openPage(spec: PageSpec): LivePage {
       const now = Date.now();
       batches.push({ at: now, count: messages.length });
       for (const message of messages) {
+        if (spec.authorsStartingWith && !message.author.username.startsWith(spec.authorsStartingWith)) continue;
         received.push(message.id);
         if (!arrivedAt.has(message.id)) arrivedAt.set(message.id, now);
       }
