@@ -637,7 +637,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   live_check "swarm: a killed realtime replica is replaced; its pages live again within 10 s" \
     "realtime killed" kill_realtime
-  figure "swarm: a killed realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-killed.json" 'j.slowestDeliveryMs')") s of its post (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-killed.json" 'j.longestNotLiveMs')") s"
+  figure "swarm: a killed realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-killed.json" 'j.slowestDeliveryMs')") s of its acknowledgement (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-killed.json" 'j.longestNotLiveMs')") s"
 
   vanish_realtime() {
     local victim pid
@@ -654,7 +654,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   live_check "swarm: a realtime replica cut off the network silently: its pages live again within 10 s" \
     "realtime vanished" vanish_realtime
-  figure "swarm: a silently vanished realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-vanished.json" 'j.slowestDeliveryMs')") s of its post (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-vanished.json" 'j.longestNotLiveMs')") s"
+  figure "swarm: a silently vanished realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-vanished.json" 'j.slowestDeliveryMs')") s of its acknowledgement (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-vanished.json" 'j.longestNotLiveMs')") s"
 
   freeze_realtime() {
     local victim
@@ -667,7 +667,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   }
   live_check "swarm: a frozen realtime replica's pages are live again within 10 s" \
     "realtime frozen" freeze_realtime
-  figure "swarm: a frozen realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-frozen.json" 'j.slowestDeliveryMs')") s of its post (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-frozen.json" 'j.longestNotLiveMs')") s"
+  figure "swarm: a frozen realtime replica's pages live again: every message shown within $(seconds "$(field "$work/load-realtime-frozen.json" 'j.slowestDeliveryMs')") s of its acknowledgement (limit 10 s); indicator off live at most $(seconds "$(field "$work/load-realtime-frozen.json" 'j.longestNotLiveMs')") s"
 
   kill_api() {
     local victim
