@@ -94,8 +94,10 @@ start=$SECONDS
 check "v1 builds and is pushed" sh -c "bash infra/release/build-images.sh --version 1.0.0 --revision $v1_rev --context $work/v1 >$work/build1.log 2>&1 && bash infra/release/push-images.sh --version 1.0.0 --revision $v1_rev >>$work/build1.log 2>&1 || { tail -30 $work/build1.log; exit 1; }"
 check "v2 builds and is pushed" sh -c "bash infra/release/build-images.sh --version 2.0.0 --revision $v2_rev --context $work/v2 >$work/build2.log 2>&1 && bash infra/release/push-images.sh --version 2.0.0 --revision $v2_rev >>$work/build2.log 2>&1 || { tail -30 $work/build2.log; exit 1; }"
 figure "v1 + v2 images built and pushed: $((SECONDS - start)) s"
+# Printed with >&2, never `tee /dev/stderr`: tee reopens the file behind stderr and truncates it,
+# which wiped the CI log of everything before this line.
 check "v2's image is labelled with its version and revision" sh -c \
-  "\"$DOCKER\" image inspect -f '{{index .Config.Labels \"org.opencontainers.image.version\"}} {{index .Config.Labels \"org.opencontainers.image.revision\"}}' $IMAGE_PREFIX/minitwit:2.0.0 | tee /dev/stderr | grep -qx '2.0.0 ${v2_rev:0:12}'"
+  "labels=\$(\"$DOCKER\" image inspect -f '{{index .Config.Labels \"org.opencontainers.image.version\"}} {{index .Config.Labels \"org.opencontainers.image.revision\"}}' $IMAGE_PREFIX/minitwit:2.0.0) && echo \"\$labels\" >&2 && [ \"\$labels\" = '2.0.0 ${v2_rev:0:12}' ]"
 # v3: healthy by its healthcheck, wrong at GET /latest (one too low).
 v3=$(image_ref minitwit 3.0.0)
 "$DOCKER" build -q --pull=false --build-arg "BASE=$(image_ref minitwit 2.0.0)" --build-arg VERSION=3.0.0 \
