@@ -92,11 +92,20 @@ async function readBack(path: string): Promise<Response> {
 /**
  * Runs in the page before its own scripts: records every timeline item the
  * page adds, with the time it appeared, and every change of its live
- * indicator (plain JavaScript: it runs in the browser).
+ * indicator (plain JavaScript: it runs in the browser). And the longest its
+ * 250 ms timer ran late: a renderer starved of CPU shows messages late and
+ * answers the heartbeat late, whatever the servers did.
  */
 const WATCHER = `
   window.__seen = [];
   window.__status = [];
+  window.__timerLate = 0;
+  let lastTick = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    window.__timerLate = Math.max(window.__timerLate, now - lastTick - 250);
+    lastTick = now;
+  }, 250);
   new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === 'attributes') {
@@ -273,6 +282,7 @@ for (const [index, page] of pages.entries()) {
   const changes = (await page.evaluate('window.__status')) as StatusChanges;
   const notLiveMs = longestNotLiveMs(changes, Date.now());
   longestNotLive = Math.max(longestNotLive, notLiveMs);
+  const timerLateMs = Math.round((await page.evaluate('window.__timerLate')) as number);
   const counts = new Map<string, number>();
   const firstShown = new Map<string, number>();
   for (const { text, at } of seen) {
@@ -292,6 +302,7 @@ for (const [index, page] of pages.entries()) {
     duplicated: duplicated.length,
     firstMissing: missing.slice(0, 5),
     longestNotLiveMs: notLiveMs,
+    timerLateMs,
     // Where a page was slow to be live again: each status it showed, seconds after posting began.
     ...(notLiveMs > LIVE_AGAIN_LIMIT_MS / 2 || missing.length > 0
       ? { statusTrail: changes.map(({ status, at }) => `${status}@${((at - started) / 1000).toFixed(1)}`).join(' ') }
