@@ -12,7 +12,10 @@
  *     live again)
  *   - the longest any page was not live (its indicator off "live") before it
  *     was live again: how long a replica's death cost its pages
- * Exits 1 when any of those is non-zero or over its limit.
+ * Exits 1 when any of those is non-zero or over its limit. The two timings are
+ * judged as the Socket.IO pages measured them, and as the browser pages did
+ * less the longest their own renderer's timer ran late: Chromium runs at a low
+ * CPU weight here (client-browser.ts), and its timings are partly its own.
  * Usage: tsx infra/topology/live-load.ts <web-url> <api-url> <stop-file> [rate/s] [pages] [in-flight-allowed]
  *   [failures-allowed]
  */
@@ -211,6 +214,7 @@ if (socketPageCount > 0) {
       startId,
       // The deploy's smoke checks post to the public timeline too: only this run's authors count.
       authorsStartingWith: `load${runId}`,
+      timeTexts: true,
     })),
   );
   const liveBy = Date.now() + 120_000;
@@ -276,6 +280,14 @@ const pageReports = [];
 let slowestDeliveryMs = 0;
 let slowestDeliveryFromSendMs = 0;
 let longestNotLive = 0;
+/**
+ * The browser pages' timings net of their own renderer's lateness: Chromium
+ * runs at a low CPU weight (client-browser.ts), and a renderer whose timer ran
+ * seconds late showed messages and answered the heartbeat that much late
+ * whatever the servers did. What is left over is the system's.
+ */
+let slowestBrowserDeliveryNetMs = 0;
+let longestBrowserNotLiveNetMs = 0;
 for (const [index, page] of pages.entries()) {
   const seen = await seenOn(page);
   const expected = ackedOf(authorOf(index));
@@ -291,17 +303,22 @@ for (const [index, page] of pages.entries()) {
   }
   const missing = expected.filter((s) => !counts.has(s.text)).map((s) => s.text);
   const duplicated = [...counts].filter(([text, n]) => n > 1 && text.startsWith('m')).map(([text]) => text);
+  let pageSlowestDeliveryMs = 0;
   for (const s of expected) {
     const shownAt = firstShown.get(s.text);
     if (shownAt === undefined) continue;
-    slowestDeliveryMs = Math.max(slowestDeliveryMs, shownAt - (s.sentAt + s.ms));
+    pageSlowestDeliveryMs = Math.max(pageSlowestDeliveryMs, shownAt - (s.sentAt + s.ms));
     slowestDeliveryFromSendMs = Math.max(slowestDeliveryFromSendMs, shownAt - s.sentAt);
   }
+  slowestDeliveryMs = Math.max(slowestDeliveryMs, pageSlowestDeliveryMs);
+  slowestBrowserDeliveryNetMs = Math.max(slowestBrowserDeliveryNetMs, pageSlowestDeliveryMs - timerLateMs);
+  longestBrowserNotLiveNetMs = Math.max(longestBrowserNotLiveNetMs, notLiveMs - timerLateMs);
   pageReports.push({
     missing: missing.length,
     duplicated: duplicated.length,
     firstMissing: missing.slice(0, 5),
     longestNotLiveMs: notLiveMs,
+    slowestDeliveryMs: pageSlowestDeliveryMs,
     timerLateMs,
     // Where a page was slow to be live again: each status it showed, seconds after posting began.
     ...(notLiveMs > LIVE_AGAIN_LIMIT_MS / 2 || missing.length > 0
@@ -326,6 +343,8 @@ const lost = acked.filter((s) => !storedTexts.has(s.text)).length;
  * distinct messages as this run stored (acknowledged or not), none twice.
  */
 const socketReports: Array<{ missing: number; duplicated: number; longestNotLiveMs: number }> = [];
+/** How long after its 204 a message reached a socket page, the slowest over every page and message. */
+let slowestSocketDeliveryMs = 0;
 if (socketPages) {
   const expectedCount = storedTexts.size;
   const tally = (received: number[]) => {
@@ -341,6 +360,11 @@ if (socketPages) {
     const { distinct, total } = tally(record.received);
     const notLiveMs = longestNotLiveMs(record.statuses, Date.now());
     longestNotLive = Math.max(longestNotLive, notLiveMs);
+    const arrivedAt = new Map(record.textsArrived);
+    for (const s of acked) {
+      const at = arrivedAt.get(s.text);
+      if (at !== undefined) slowestSocketDeliveryMs = Math.max(slowestSocketDeliveryMs, at - (s.sentAt + s.ms));
+    }
     socketReports.push({
       missing: expectedCount - distinct,
       duplicated: total - distinct,
@@ -402,16 +426,24 @@ const report = {
         longestNotLiveMs: Math.max(...socketReports.map((r) => r.longestNotLiveMs)),
       }
     : undefined,
+  // The socket pages' timings are the system's: they run at full CPU weight.
+  slowestSocketDeliveryMs,
+  // The browser pages' as measured, and net of each page's own timer lateness (judged on these).
   slowestDeliveryMs,
   slowestDeliveryFromSendMs,
+  slowestBrowserDeliveryNetMs,
+  longestBrowserNotLiveNetMs,
   longestNotLiveMs: longestNotLive,
 };
+const socketNotLiveMs = Math.max(0, ...socketReports.map((r) => r.longestNotLiveMs));
 const complete =
   lost === 0 &&
   pageReports.every((p) => p.missing === 0 && p.duplicated === 0) &&
   socketReports.every((p) => p.missing === 0 && p.duplicated === 0) &&
-  slowestDeliveryMs <= LIVE_AGAIN_LIMIT_MS &&
-  longestNotLive <= LIVE_AGAIN_LIMIT_MS;
+  slowestSocketDeliveryMs <= LIVE_AGAIN_LIMIT_MS &&
+  socketNotLiveMs <= LIVE_AGAIN_LIMIT_MS &&
+  slowestBrowserDeliveryNetMs <= LIVE_AGAIN_LIMIT_MS &&
+  longestBrowserNotLiveNetMs <= LIVE_AGAIN_LIMIT_MS;
 // The only defect is answers that came late (each a 204): run.sh then runs the scenario once more.
 const lateOnly = complete && failed.length > 0 && failed.every((s) => s.status === 204);
 process.stdout.write(`${JSON.stringify({ ...report, lateOnly })}\n`);

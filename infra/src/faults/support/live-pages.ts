@@ -21,6 +21,11 @@ export interface LivePage {
   received: number[];
   /** Arrival time (Date.now()) of each id. */
   arrivedAt: Map<number, number>;
+  /**
+   * With `timeTexts`: each message's text and when it first arrived, in arrival order, for timing
+   * a delivery against its write's answer where the writer knows its texts but not their ids.
+   */
+  textsArrived?: Array<[string, number]>;
   statuses: Array<{ status: LiveStatus; at: number }>;
   /** Each hand-over of messages to the page (a backlog reply, a live message): a catch-up's steps. */
   batches: Array<{ at: number; count: number }>;
@@ -52,6 +57,8 @@ export interface PageSpec {
    * timeline meanwhile (a deploy's smoke checks), the page's count is checked against this run's.
    */
   authorsStartingWith?: string;
+  /** Record `textsArrived`. */
+  timeTexts?: boolean;
 }
 
 export function openPage(spec: PageSpec): LivePage {
@@ -59,6 +66,7 @@ export function openPage(spec: PageSpec): LivePage {
   const arrivedAt = new Map<number, number>();
   const statuses: LivePage['statuses'] = [];
   const batches: LivePage['batches'] = [];
+  const textsArrived: Array<[string, number]> | undefined = spec.timeTexts ? [] : undefined;
   const timeline = createLiveTimeline({
     url: spec.url,
     scope: spec.scope,
@@ -69,7 +77,9 @@ export function openPage(spec: PageSpec): LivePage {
       for (const message of messages) {
         if (spec.authorsStartingWith && !message.author.username.startsWith(spec.authorsStartingWith)) continue;
         received.push(message.id);
-        if (!arrivedAt.has(message.id)) arrivedAt.set(message.id, now);
+        if (arrivedAt.has(message.id)) continue;
+        arrivedAt.set(message.id, now);
+        textsArrived?.push([message.text, now]);
       }
     },
     onRemove: () => {},
@@ -99,6 +109,7 @@ export function openPage(spec: PageSpec): LivePage {
     startId: spec.startId,
     received,
     arrivedAt,
+    ...(textsArrived ? { textsArrived } : {}),
     statuses,
     batches,
     resyncs,
