@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { MigrationMode } from './config';
 import type { DiskLogger } from './disk-guard';
 import { entities } from './entities';
-import { failFastConnection, failFastPool } from './fail-fast';
+import { failFastConnection, failFastPool, isDatabaseUnavailable } from './fail-fast';
 import { migrationsList } from './migrations';
 
 export type ConnectionTarget =
@@ -84,35 +84,63 @@ async function missingMigrations(orm: MikroORM): Promise<string[]> {
 }
 
 /**
+ * The migrations still missing, or the error that kept us from looking when
+ * the database is away (restarting, failing over): a waiting service looks
+ * again. Patroni restarts PostgreSQL once right after bootstrapping it, and
+ * replicas waiting on a new cluster then exited with an unhandled "Connection
+ * terminated unexpectedly" (issue 18's multi-host run, 2026-12-07).
+ */
+async function lookForMissing(orm: MikroORM): Promise<string[] | { unavailable: unknown }> {
+  try {
+    return await missingMigrations(orm);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return { unavailable: error };
+    throw error;
+  }
+}
+
+/**
  * `DATABASE_MIGRATIONS=wait`: a service connected as minitwit_app cannot
  * migrate, so it waits for the owner's `npm run migrate` (a deploy runs it
  * before, or while, the new replicas start). Migrations the database has and
  * this build does not know (a newer release migrated first) are no reason to
- * wait: migrations stay compatible with the previous release.
+ * wait: migrations stay compatible with the previous release. A database
+ * that is away meanwhile is waited for too, within the same time.
  */
 async function waitForMigrations(orm: MikroORM, options: MigrationOptions): Promise<void> {
   const waitMs = options.waitMs ?? MIGRATION_WAIT_MS;
   const deadline = Date.now() + waitMs;
-  let missing = await missingMigrations(orm);
-  if (missing.length === 0) return;
-  options.logger?.info('database: waiting for the schema owner to apply the migrations (npm run migrate)', {
-    missing,
-    waitMs,
-  });
+  let saidMissing = false;
+  let saidUnavailable = false;
   for (;;) {
+    const found = await lookForMissing(orm);
+    if (Array.isArray(found)) {
+      if (found.length === 0) {
+        if (saidMissing) options.logger?.info('database: migrations applied by the schema owner; starting');
+        return;
+      }
+      if (!saidMissing) {
+        options.logger?.info('database: waiting for the schema owner to apply the migrations (npm run migrate)', {
+          missing: found,
+          waitMs,
+        });
+        saidMissing = true;
+      }
+    } else if (!saidUnavailable) {
+      options.logger?.info('database: unavailable while looking for the migrations; looking again', {
+        error: String(found.unavailable),
+      });
+      saidUnavailable = true;
+    }
     if (Date.now() >= deadline) {
+      if (!Array.isArray(found)) throw found.unavailable;
       throw new Error(
         `DATABASE_MIGRATIONS=wait: after ${Math.round(waitMs / 1000)} s the database still lacks ` +
-          `${missing.length} of this build's ${migrationsList.length} migrations (${missing.join(', ')}); ` +
+          `${found.length} of this build's ${migrationsList.length} migrations (${found.join(', ')}); ` +
           'run `npm run migrate` as the schema owner (minitwit_owner), or start with DATABASE_MIGRATIONS=run',
       );
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(MIGRATION_POLL_MS, deadline - Date.now())));
-    missing = await missingMigrations(orm);
-    if (missing.length === 0) {
-      options.logger?.info('database: migrations applied by the schema owner; starting');
-      return;
-    }
   }
 }
 

@@ -205,6 +205,35 @@ describe.skipIf(!available)('database roles (infra/postgres-ha/roles.sql) on a p
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 30_000);
 
+  it('a service in wait mode rides out a database restart while it waits', async () => {
+    const logged: string[] = [];
+    const waiting = openDatabase({
+      url: urlAs(server, 'minitwit_app'),
+      dataDir: '',
+      poolSize: 2,
+      migrations: 'wait',
+      migrationWaitMs: 6_000,
+      logger: { info: (message) => logged.push(message), error: (message) => logged.push(message) },
+    });
+    const outcome = waiting.then(
+      () => 'started',
+      (error: unknown) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // As Patroni restarts PostgreSQL right after bootstrapping it: every session terminated, then refused.
+    superuser.on('error', () => undefined);
+    await server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await server.start();
+    superuser = new pg.Client({ connectionString: server.url });
+    await superuser.connect();
+    // Still waiting through it, and at the end the same clear answer as without the restart.
+    const error = await outcome;
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/DATABASE_MIGRATIONS=wait: after 6 s the database still lacks/);
+    expect(logged.filter((line) => line.includes('unavailable while looking for the migrations'))).toHaveLength(1);
+  }, 60_000);
+
   it('the app role cannot migrate: a service in run mode as minitwit_app is refused', async () => {
     await expect(
       openDatabase({ url: urlAs(server, 'minitwit_app'), dataDir: '', poolSize: 1, migrations: 'run' }),
