@@ -233,6 +233,19 @@ const sent: Sent[] = [];
 let seq = 0;
 const started = Date.now();
 /**
+ * This process's own stalls: where its event loop ran a 250 ms timer more than a second late, it
+ * sent nothing meanwhile and then sent the posts due all at once, and a request's 5 s timeout may
+ * have fired before its answer was read. Seconds after posting began, and how late.
+ */
+const loaderStalls: Array<{ at: number; lateMs: number }> = [];
+let lastTick = performance.now();
+const stallWatch = setInterval(() => {
+  const now = performance.now();
+  const late = now - lastTick - 250;
+  if (late > 1_000) loaderStalls.push({ at: Math.round((Date.now() - started) / 100) / 10, lateMs: Math.round(late) });
+  lastTick = now;
+}, 250);
+/**
  * One post, recorded when it is answered. Posts go out on schedule, not one
  * after another: at 100/s a slow answer would otherwise hold back every post
  * behind it and the rate would fall exactly when the system is under test.
@@ -257,6 +270,7 @@ while (!existsSync(stopFile)) {
   posting.push(post(authors[seq % authors.length]!, `m${++seq}`));
 }
 await Promise.all(posting);
+clearInterval(stallWatch);
 // In the order they were sent: the report's samples read in time order.
 sent.sort((a, b) => a.sentAt - b.sentAt);
 
@@ -385,10 +399,17 @@ if (socketPages) {
  * answers, in the order they were answered. A database failover's write outage as users see it,
  * measured where it is felt (a poll of the database nodes through the managers lags by seconds).
  */
-function longestWriteGapMs(answers: Sent[]): number {
+function longestWriteGap(answers: Sent[]): { ms: number; endedAt: number } {
   const answeredAt = answers.map((s) => s.sentAt + s.ms).sort((a, b) => a - b);
-  return answeredAt.reduce((longest, at, i) => (i === 0 ? 0 : Math.max(longest, at - answeredAt[i - 1]!)), 0);
+  let gap = { ms: 0, endedAt: 0 };
+  for (let i = 1; i < answeredAt.length; i++) {
+    const ms = answeredAt[i]! - answeredAt[i - 1]!;
+    // Where it ended, in seconds after posting began (to set beside loaderStalls and the logs).
+    if (ms > gap.ms) gap = { ms, endedAt: Math.round((answeredAt[i]! - started) / 100) / 10 };
+  }
+  return gap;
 }
+const writeGap = longestWriteGap(acked);
 const cutOff = sent.filter((s) => s.status === 502 && s.ms <= SIMULATOR_TIMEOUT_MS).slice(0, inFlightAllowed);
 const failed = sent.filter((s) => (s.status !== 204 || s.ms > SIMULATOR_TIMEOUT_MS) && !cutOff.includes(s));
 const report = {
@@ -407,7 +428,8 @@ const report = {
     return counts;
   }, {}),
   slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),
-  longestWriteGapMs: longestWriteGapMs(acked),
+  longestWriteGapMs: writeGap.ms,
+  longestWriteGapEndedAt: writeGap.endedAt,
   acknowledged: acked.length,
   lost,
   pages: pageReports,
@@ -434,6 +456,7 @@ const report = {
   slowestBrowserDeliveryNetMs,
   longestBrowserNotLiveNetMs,
   longestNotLiveMs: longestNotLive,
+  loaderStalls,
 };
 const socketNotLiveMs = Math.max(0, ...socketReports.map((r) => r.longestNotLiveMs));
 const complete =

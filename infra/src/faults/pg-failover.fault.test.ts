@@ -280,6 +280,36 @@ describe.skipIf(skip)('PostgreSQL tier: failover under the simulator and live pa
     );
   });
 
+  it('consensus store hung for 8 s: the primary stays the primary (DCS failsafe), writes go on, nothing lost', async () => {
+    await underLoad(
+      'dcs hung',
+      async () => {
+        const { leader } = await cluster.patroni.waitForSyncStandby(10_000);
+        const faultAt = Date.now();
+        // Longer than retry_timeout (3 s) and than the leader key's ttl (7 s): without failsafe_mode
+        // the primary demoted itself here, as pg-2 did in the multi-host run when etcd's members
+        // answered late while node-1 came back (2026-12-07: 511 × 503).
+        cluster.freezeDcs(true);
+        await new Promise((resolve) => setTimeout(resolve, 8_000));
+        cluster.freezeDcs(false);
+        return {
+          name: 'dcs hung',
+          faultAt,
+          notes: [`etcd hung 8 s under ${leader.name} (timeline ${leader.timeline})`],
+          async heal() {
+            const { leader: after } = await cluster.patroni.waitForSyncStandby(30_000);
+            expect({ name: after.name, timeline: after.timeline }).toEqual({
+              name: leader.name,
+              timeline: leader.timeline,
+            });
+            return `${after.name} still the leader on timeline ${after.timeline}`;
+          },
+        };
+      },
+      { gapMs: 2_000, slowestMs: 1_000 },
+    );
+  });
+
   it('only standby lost: the primary goes on alone within seconds (not strict), nothing lost, the standby rejoins', async () => {
     await underLoad(
       'standby lost',

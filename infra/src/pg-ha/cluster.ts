@@ -59,6 +59,8 @@ export interface PgCluster {
   /** HAProxy's Prometheus metrics and stats page. */
   haproxyStatsUrl: string;
   passwords: Record<'superuser' | 'owner' | 'app' | 'monitor', string>;
+  /** Freezes (true) or thaws (false) the consensus store (etcd, SIGSTOP/SIGCONT): a hung store, nothing refused. */
+  freezeDcs(frozen: boolean): void;
   dispose(): Promise<void>;
 }
 
@@ -141,23 +143,22 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
     // --- the consensus store, on the bridge's address (the "host" side of the test network)
     const etcdDir = join(dir, 'etcd');
     await mkdir(etcdDir, { recursive: true });
-    processes.push(
-      startProcess(
-        'etcd',
-        [
-          '--name=dcs',
-          `--data-dir=${etcdDir}/data`,
-          `--listen-client-urls=http://${BRIDGE_ADDRESS}:2379`,
-          `--advertise-client-urls=http://${BRIDGE_ADDRESS}:2379`,
-          `--listen-peer-urls=http://${BRIDGE_ADDRESS}:2380`,
-          `--initial-advertise-peer-urls=http://${BRIDGE_ADDRESS}:2380`,
-          `--initial-cluster=dcs=http://${BRIDGE_ADDRESS}:2380`,
-          '--log-level=warn',
-        ],
-        {},
-        join(etcdDir, 'log'),
-      ),
+    const etcd = startProcess(
+      'etcd',
+      [
+        '--name=dcs',
+        `--data-dir=${etcdDir}/data`,
+        `--listen-client-urls=http://${BRIDGE_ADDRESS}:2379`,
+        `--advertise-client-urls=http://${BRIDGE_ADDRESS}:2379`,
+        `--listen-peer-urls=http://${BRIDGE_ADDRESS}:2380`,
+        `--initial-advertise-peer-urls=http://${BRIDGE_ADDRESS}:2380`,
+        `--initial-cluster=dcs=http://${BRIDGE_ADDRESS}:2380`,
+        '--log-level=warn',
+      ],
+      {},
+      join(etcdDir, 'log'),
     );
+    processes.push(etcd);
     const backup = await startBackupHost({ dir, hosts, ids, started: (p) => processes.push(p) });
 
     // --- the PostgreSQL nodes
@@ -271,6 +272,9 @@ export async function startPgCluster(options: { logDir?: string } = {}): Promise
       haproxyPort,
       haproxyStatsUrl: `http://127.0.0.1:${statsPort}`,
       passwords,
+      freezeDcs(frozen) {
+        etcd.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+      },
       async dispose() {
         if (options.logDir) await run('cp', ['-r', dir, options.logDir]).catch(() => undefined);
         for (const p of processes) p.child.kill('SIGKILL');
