@@ -127,3 +127,39 @@ test.describe('login and logout', () => {
     await expect(page.locator('ul.flashes > li')).toHaveText('You were signed in');
   });
 });
+
+// On a slow connection a person types before the app's scripts arrive. Hydration used to reset the
+// fields rendered with `value=`: the username vanished and the sign-in failed as "Invalid username"
+// (it broke a deploy's smoke check on a loaded swarm). `defaultValue` leaves what was typed alone.
+test('what is typed before the app hydrates is kept and signs up and in', async ({ page }) => {
+  const username = uniqueName('early');
+  await page.route('**/_app/**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  const typeBeforeHydration = async (path: string, fields: [label: string, value: string][]) => {
+    await page.goto(path, { waitUntil: 'commit' });
+    for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value);
+    // The check below is only worth something if the typing happened before the app took over.
+    expect(await page.locator('html[data-hydrated]').count()).toBe(0);
+    await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+    for (const [label, value] of fields) await expect(page.getByLabel(label, { exact: true })).toHaveValue(value);
+  };
+
+  await typeBeforeHydration('/register', [
+    ['Username', username],
+    ['E-Mail', `${username}@example.com`],
+    ['Password', PASSWORD],
+    ['Password (repeat)', PASSWORD],
+  ]);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.locator('ul.flashes > li')).toHaveText('You were signed up and signed in');
+  await signOutViaForm(page);
+
+  await typeBeforeHydration('/login', [
+    ['Username', username],
+    ['Password', PASSWORD],
+  ]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('ul.flashes > li')).toHaveText('You were signed in');
+});

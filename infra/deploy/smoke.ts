@@ -98,13 +98,27 @@ try {
     const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
     const signedIn = await check('sign-in on the web app (browser)', async () => {
       await page.goto(`${webUrl}/login`);
+      // Signs in as most people do, on the hydrated app (web/src/routes/+layout.svelte marks it). Typing
+      // earlier is covered by e2e/tests/auth.spec.ts: hydration used to reset the username there, which
+      // failed this check on a loaded swarm as a refused sign-in.
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached', timeout: 30_000 });
       await page.fill('input[name=username]', user);
       await page.fill('input[name=password]', password);
-      await Promise.all([
-        page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 }),
-        page.press('input[name=password]', 'Enter'),
-      ]);
-      await page.locator('form[action="/logout"]').first().waitFor({ timeout: 10_000 });
+      try {
+        await Promise.all([
+          page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 }),
+          page.press('input[name=password]', 'Enter'),
+        ]);
+        await page.locator('form[action="/logout"]').first().waitFor({ timeout: 10_000 });
+      } catch (error) {
+        // Say where the browser stood: a refused sign-in shows its error, a slow one shows nothing yet.
+        const shown = await page
+          .locator('.error, [role=alert]')
+          .allInnerTexts()
+          .catch(() => []);
+        const where = `at ${new URL(page.url()).pathname}${shown.length ? `, showing ${JSON.stringify(shown.join(' '))}` : ''}`;
+        throw new Error(`${error instanceof Error ? error.message.split('\n')[0] : String(error)} (${where})`);
+      }
     });
     if (signedIn) {
       await check('live delivery: a message posted through the API appears on a watching page', async () => {
