@@ -80,7 +80,7 @@ if [ "$("$DOCKER" info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
   made_swarm=1
 fi
 labels=()
-for l in pg-1 pg-2 etcd-1 etcd-2 etcd-3 pgbackrest; do labels+=(--label-add "minitwit.$l=true"); done
+for l in pg-1 pg-2 etcd-1 etcd-2 etcd-3 pgbackrest redis-a redis-b; do labels+=(--label-add "minitwit.$l=true"); done
 "$DOCKER" node update "${labels[@]}" "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
 topology_secrets "$work"
 swarm_secrets "$DOCKER" || exit 1

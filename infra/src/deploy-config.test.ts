@@ -225,7 +225,7 @@ describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-co
     }
   });
 
-  it('places the two nodes by two node labels in the stack, every service behind DNS round-robin', async () => {
+  it('places the two nodes (and the two Redis servers) by node labels in the stack, every service behind DNS round-robin', async () => {
     const stack = await resolved('docker-stack.yml', STACK_ENV);
     const placement = PG_NODES.map((name) => stack[name]!.deploy?.placement?.constraints);
     expect(placement).toEqual([['node.labels.minitwit.pg-1 == true'], ['node.labels.minitwit.pg-2 == true']]);
@@ -238,6 +238,16 @@ describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-co
       configs: Record<string, { file: string }>;
     };
     expect(raw.configs.haproxy_cfg?.file).toBe('./infra/postgres-ha/haproxy.cfg');
+    // Redis likewise: redis-a and redis-b by their labels, HAProxy in front as `redis`.
+    expect(['redis-a', 'redis-b'].map((name) => stack[name]!.deploy?.placement?.constraints)).toEqual([
+      ['node.labels.minitwit.redis-a == true'],
+      ['node.labels.minitwit.redis-b == true'],
+    ]);
+    expect(stack.redis!.configs).toContainEqual({
+      source: 'redis_haproxy_cfg',
+      target: '/usr/local/etc/haproxy/haproxy.cfg',
+    });
+    expect(raw.configs.redis_haproxy_cfg?.file).toBe('./infra/redis-ha/haproxy.cfg');
   });
 });
 
@@ -267,19 +277,32 @@ describe.skipIf(!existsSync(COMPOSE))('the deployment’s defences in docker-com
     expect(entrypoint).toMatch(/REDIS_PASSWORD_FILE/);
     for (const [label, files, env] of both) {
       const { services, secrets } = await rendered(files, env);
-      const redis = services.redis!;
-      const script = [...(redis.entrypoint ?? []), ...(redis.command ?? [])].join(' ');
-      expect(mountedSecrets(redis), label).toContain('redis_password');
       expect(secrets?.redis_password, label).toBeDefined();
-      // On its standard input: a password on the command line shows in `ps` and `docker inspect`.
-      expect(script, label).toMatch(
-        /redis-server - [^\n]*<<EOF\s+requirepass \$\$?\(cat \/run\/secrets\/redis_password\)/,
-      );
-      expect(script, label).not.toMatch(/protected-mode/);
-      expect(redis.user, label).toBe('redis');
-      expect(redis.healthcheck?.test.join(' '), label).toMatch(
-        /REDISCLI_AUTH="\$\$?\(cat \/run\/secrets\/redis_password\)" redis-cli ping \| grep -q PONG/,
-      );
+      // The stack runs two Redis servers behind HAProxy as `redis` (infra/redis-ha/haproxy.cfg).
+      const servers = label === 'docker-stack.yml' ? ['redis-a', 'redis-b'] : ['redis'];
+      for (const name of servers) {
+        const redis = services[name]!;
+        const script = [...(redis.entrypoint ?? []), ...(redis.command ?? [])].join(' ');
+        expect(mountedSecrets(redis), `${label} ${name}`).toContain('redis_password');
+        // On its standard input: a password on the command line shows in `ps` and `docker inspect`.
+        expect(script, `${label} ${name}`).toMatch(
+          /redis-server - [^\n]*<<EOF\s+requirepass \$\$?\(cat \/run\/secrets\/redis_password\)/,
+        );
+        expect(script, `${label} ${name}`).not.toMatch(/protected-mode/);
+        expect(redis.user, `${label} ${name}`).toBe('redis');
+        expect(redis.healthcheck?.test.join(' '), `${label} ${name}`).toMatch(
+          /REDISCLI_AUTH="\$\$?\(cat \/run\/secrets\/redis_password\)" redis-cli ping \| grep -q PONG/,
+        );
+      }
+      if (label === 'docker-stack.yml') {
+        // The proxy's checks send the password: read from the secret as it starts, never in its environment.
+        const proxy = services.redis!;
+        expect(mountedSecrets(proxy)).toContain('redis_password');
+        expect([...(proxy.entrypoint ?? []), ...(proxy.command ?? [])].join(' ')).toMatch(
+          /REDIS_PASSWORD=\$\$?\(cat \/run\/secrets\/redis_password\) exec haproxy/,
+        );
+        expect(Object.keys(proxy.environment ?? {})).not.toContain('REDIS_PASSWORD');
+      }
       for (const name of ['web', 'api', 'realtime']) {
         const service = services[name]!;
         expect(service.environment?.REDIS_URL, `${label} ${name}`).toBe('redis://redis:6379');

@@ -198,22 +198,25 @@ converged() {
 }
 all_converged() {
   converged web 2 && converged api 2 && converged realtime 3 && converged pg-1 1 && converged pg-2 1 &&
-    converged postgres 2 && converged pgbackrest 1 && converged proxy 4 && converged node-exporter 4
+    converged postgres 2 && converged pgbackrest 1 && converged proxy 4 && converged node-exporter 4 &&
+    converged redis 2 && converged redis-a 1 && converged redis-b 1
 }
 check "multihost: every service converged" until_ok 900 all_converged
 figure "multihost: stack deploy until converged: $((SECONDS - start)) s"
 placement() {
   local s out
-  for s in proxy web api realtime pg-1 pg-2 postgres pgbackrest etcd-1 etcd-2 etcd-3 redis; do
+  for s in proxy web api realtime pg-1 pg-2 postgres pgbackrest etcd-1 etcd-2 etcd-3 redis redis-a redis-b; do
     out=$(manager service ps "$(svc "$s")" --filter desired-state=running --format '{{.Node}}' | sort | tr '\n' ' ')
     printf '%-11s %s\n' "$s" "$out"
   done | tee "$work/placement.txt"
   grep '^pg-1 ' "$work/placement.txt" | grep -q 'mtsw-node-1' &&
     grep '^pg-2 ' "$work/placement.txt" | grep -q 'mtsw-node-2' &&
+    grep '^redis-a ' "$work/placement.txt" | grep -Eq 'mtsw-node-(3|4)' &&
+    grep '^redis-b ' "$work/placement.txt" | grep -Eq 'mtsw-node-(1|2)' &&
     [ "$(grep -E '^(web|api|realtime) ' "$work/placement.txt" | tr ' ' '\n' | grep -c '^mtsw-node' )" -ge 7 ] &&
     [ "$(grep -E '^(web|api|realtime) ' "$work/placement.txt" | tr ' ' '\n' | grep '^mtsw-node' | sort -u | wc -l)" -ge 3 ]
 }
-check "multihost: PostgreSQL's nodes on node-1 and node-2, app replicas over at least 3 hosts" placement
+check "multihost: PostgreSQL's nodes on node-1 and node-2, redis-a and redis-b on different hosts, app replicas over at least 3 hosts" placement
 pulled() {
   local h images ok=0
   for h in "${hosts[@]}"; do

@@ -509,7 +509,7 @@ if [[ " $phases " == *" swarm "* ]]; then
   # One node: it is every node the database tier is placed on (on real nodes, pg-1 and pg-2
   # are labelled on two different hosts and each etcd member on its own manager).
   labels=()
-  for l in pg-1 pg-2 etcd-1 etcd-2 etcd-3 pgbackrest; do labels+=(--label-add "minitwit.$l=true"); done
+  for l in pg-1 pg-2 etcd-1 etcd-2 etcd-3 pgbackrest redis-a redis-b; do labels+=(--label-add "minitwit.$l=true"); done
   "$DOCKER" node update "${labels[@]}" "$("$DOCKER" info --format '{{.Swarm.NodeID}}')" >/dev/null
   swarm_secrets "$DOCKER"
   start=$SECONDS
@@ -519,7 +519,8 @@ if [[ " $phases " == *" swarm "* ]]; then
   running() { # running <service> <n>: n tasks running and healthy
     [ "$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=$(svc "$1")" --filter health=healthy | wc -l)" -eq "$2" ]
   }
-  all_running() { running web 2 && running api 2 && running realtime 3 && running pg-1 1 && running pg-2 1 && running postgres 2 && running pgbackrest 1; }
+  all_running() { running web 2 && running api 2 && running realtime 3 && running pg-1 1 && running pg-2 1 && running postgres 2 && running pgbackrest 1 &&
+    running redis 2 && running redis-a 1 && running redis-b 1; }
   check "swarm: every service running and healthy" until_ok 600 all_running
   check "swarm: the proxy answers" until_ok 60 http_ok "$web/public"
   figure "stack deploy until healthy: $((SECONDS - start)) s"

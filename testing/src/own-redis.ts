@@ -37,14 +37,17 @@ async function waitUntilAnswering(url: string): Promise<void> {
   }
 }
 
-export async function startOwnRedis(): Promise<OwnRedis> {
+/** `password`: required of every client (`requirepass`), as the deployments' Redis does; in the URL too. */
+export async function startOwnRedis(options: { password?: string } = {}): Promise<OwnRedis> {
   const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
+  const { password } = options;
+  const url = `redis://${password ? `default:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`;
+  // A test's own throwaway password may be on the command line; the deployments pass theirs on stdin.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  if (password) args.push('--requirepass', password);
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitUntilAnswering(url);
   };
   const kill = async () => {

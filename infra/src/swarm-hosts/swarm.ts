@@ -16,7 +16,10 @@ export interface SwarmNode {
  * Node labels that the stack's placement reads (docker-stack.yml): where the
  * database tier's members run. PostgreSQL's two nodes on two different
  * hosts, one etcd member on each manager, the backup host on a third host
- * (its repository is not on either database node's disk).
+ * (its repository is not on either database node's disk). redis-a may run on
+ * the hosts without PostgreSQL and redis-b on those with it, so the two never
+ * share a host and a lost host leaves one of them; Swarm moves redis-a to
+ * another of its hosts.
  */
 export function labelsFor(index: number, managers: number): Record<string, string> {
   const labels: Record<string, string> = { 'minitwit.host': `node-${index}` };
@@ -24,6 +27,7 @@ export function labelsFor(index: number, managers: number): Record<string, strin
   if (index === 2) labels['minitwit.pg-2'] = 'true';
   if (index === 3) labels['minitwit.pgbackrest'] = 'true';
   if (index <= Math.min(managers, 3)) labels[`minitwit.etcd-${index}`] = 'true';
+  labels[index <= 2 ? 'minitwit.redis-b' : 'minitwit.redis-a'] = 'true';
   return labels;
 }
 
