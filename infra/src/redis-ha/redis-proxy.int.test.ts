@@ -124,6 +124,8 @@ describe.skipIf(missing.length > 0)('Redis behind its proxy: redis-a lost and ba
     await waitFor(() => pages.every((page) => isLive(page)()), 'pages live');
     await allOn(a, b, 'at the start');
     const sent = [await post(ann.id, 'on redis-a')];
+    const everySentSeen = (what: string) =>
+      waitFor(() => pages.every((page) => sent.every((message) => page.ids().includes(message.id))), what, 15_000);
     await waitFor(() => pages.every((page) => page.ids().includes(sent[0]!.id)), 'delivery on redis-a');
 
     await a.kill();
@@ -132,20 +134,12 @@ describe.skipIf(missing.length > 0)('Redis behind its proxy: redis-a lost and ba
     sent.push(await post(ann.id, 'as redis-a goes'));
     await allOn(b, a, 'after redis-a was lost');
     sent.push(await post(ann.id, 'on redis-b'));
-    await waitFor(
-      () => pages.every((page) => sent.every((message) => page.ids().includes(message.id))),
-      'delivery on redis-b',
-      15_000,
-    );
+    await everySentSeen('delivery on redis-b');
 
     await a.restart();
     await allOn(a, b, 'after redis-a returned');
     sent.push(await post(ann.id, 'on redis-a again'));
-    await waitFor(
-      () => pages.every((page) => sent.every((message) => page.ids().includes(message.id))),
-      'delivery on redis-a again',
-      15_000,
-    );
+    await everySentSeen('delivery on redis-a again');
     // Once each: a resynced message may come after a later live one, so in id order.
     for (const page of pages) expect([...page.ids()].sort((x, y) => x - y)).toEqual(sent.map((message) => message.id));
   });
