@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { postgresUser } from '@minitwit/db/own-postgres';
 import { freePort } from '@minitwit/monitoring/testing';
 import { parse, stringify } from 'yaml';
+import { notInstalled } from '../testing/installed';
 import { type BackupHost, nodeBackupEnv, startBackupHost } from './backup-host';
 import { PatroniClient } from './patroni-client';
 import { pollUntil } from './poll';
@@ -67,14 +68,8 @@ export interface PgCluster {
 /** What the cluster's machine needs; undefined when it has it all. */
 export async function missingForCluster(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root (test hosts are network namespaces)';
-  for (const tool of ['ip', 'patroni', 'etcd', 'haproxy', 'pgbackrest', 'psql', 'openssl']) {
-    try {
-      await run('sh', ['-c', `command -v ${tool}`]);
-    } catch {
-      return `${tool} is not installed (.ci/run installs patroni, etcd-server, haproxy, pgbackrest)`;
-    }
-  }
-  return undefined;
+  const [tool] = await notInstalled(['ip', 'patroni', 'etcd', 'haproxy', 'pgbackrest', 'psql', 'openssl']);
+  return tool && `${tool} is not installed (.ci/run installs patroni, etcd-server, haproxy, pgbackrest)`;
 }
 
 const secret = () => randomBytes(12).toString('hex');

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@minitwit/db/testing';
 import { freePort } from '@minitwit/monitoring/testing';
@@ -17,16 +17,10 @@ import {
 import { type OwnRedis, startOwnRedis } from '@minitwit/testing';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notInstalled } from '../testing/installed';
 
 const CONFIG = join(import.meta.dirname, '../../redis-ha/haproxy.cfg');
-const missing = ['haproxy', 'redis-server'].filter((tool) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = await notInstalled(['haproxy', 'redis-server']);
 if (missing.length)
   console.warn(`SKIPPED: Redis behind its proxy (redis-a, backup redis-b) — ${missing.join(', ')} not installed`);
 
