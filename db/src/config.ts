@@ -37,6 +37,12 @@ export interface DatabaseOptions {
   url?: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /**
+   * With `url`: how long a statement's answer is waited for on the client
+   * (QUERY_READ_TIMEOUT_MS by default, for the request path; 0 for none, for
+   * tools whose bulk statements take longer).
+   */
+  queryReadTimeoutMs?: number;
   /** With `url`: migrate on open (`run`, the default) or wait for the owner to (`wait`); see DATABASE_MIGRATIONS. */
   migrations?: MigrationMode;
   /** `wait` only: how long to wait for the migrations before giving up (default MIGRATION_WAIT_MS); tests lower it. */

@@ -1,7 +1,8 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './fail-fast';
+import { QUERY_READ_TIMEOUT_MS, isDatabaseUnavailable } from './fail-fast';
+import { openPool } from './pool';
 import { CONNECT_RETRY_WINDOW_MS, FAST_FAILURE_MS, sqlFor } from './sql';
 import { postgresUrl } from './testing';
 
@@ -15,7 +16,7 @@ async function flakyFront(
   refuse: number,
   /** How long the front holds a connection it refuses before hanging up (at once by default). */
   hangUpAfterMs = 0,
-): Promise<{ url: string; opened: () => number; cut(): void; close(): Promise<void> }> {
+): Promise<{ url: string; opened: () => number; cut(): void; silence(): void; close(): Promise<void> }> {
   const target = new URL(postgresUrl!);
   const sockets = new Set<Socket>();
   let opened = 0;
@@ -41,6 +42,12 @@ async function flakyFront(
     url: url.toString(),
     opened: () => opened,
     cut: () => sockets.forEach((socket) => socket.destroy()),
+    // As a host cut off from the network: connections stay open, and nothing comes back.
+    silence: () =>
+      sockets.forEach((socket) => {
+        socket.unpipe();
+        socket.pause();
+      }),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
@@ -106,5 +113,36 @@ describe.skipIf(!postgresUrl)('a statement whose connection could not be opened'
     );
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(front.opened()).toBe(1);
+  });
+});
+
+describe.skipIf(!postgresUrl)('a statement whose server went silent (its host cut off)', () => {
+  it('fails as unavailable within the read timeout, and the next statement gets a fresh connection', async () => {
+    const front = await flakyFront(0);
+    // The pool the services' statements run on, as openDatabase opens it for a URL.
+    const pool = openPool({ url: front.url, poolSize: 2 });
+    try {
+      const sql = sqlFor(pool, { named: true });
+      await sql('select 1');
+      front.silence();
+      const started = performance.now();
+      const error = await sql('select $1::int as "answer"', [1]).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      const waited = performance.now() - started;
+      expect(isDatabaseUnavailable(error), String(error)).toBe(true);
+      expect(waited).toBeGreaterThanOrEqual(QUERY_READ_TIMEOUT_MS - 50);
+      // Well before nginx's 5 s read timeout (infra/nginx/nginx.conf), so the request gets its 503.
+      expect(waited).toBeLessThan(QUERY_READ_TIMEOUT_MS + 1_500);
+      // The silent connection was dropped, not handed to the next statement.
+      expect(pool.totalCount).toBe(0);
+      const rows = await sql<{ answer: number }>('select $1::int as "answer"', [2]);
+      expect(rows).toEqual([{ answer: 2 }]);
+      expect(front.opened()).toBe(2);
+    } finally {
+      await pool.end();
+      await front.close();
+    }
   });
 });

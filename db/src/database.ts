@@ -41,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let orm: MikroORM;
   let target: ConnectionTarget;
   if (options.url) {
-    target = { url: options.url, poolSize: options.poolSize ?? 10 };
+    target = { url: options.url, poolSize: options.poolSize ?? 10, queryReadTimeoutMs: options.queryReadTimeoutMs };
     orm = await openOrm(target, {
       mode: options.migrations,
       waitMs: options.migrationWaitMs,

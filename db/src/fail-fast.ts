@@ -14,6 +14,21 @@ export const CONNECT_TIMEOUT_MS = 2_000;
  * a migration that needs longer sets `set local statement_timeout = 0`.
  */
 export const STATEMENT_TIMEOUT_MS = 10_000;
+/**
+ * Client-side cap on waiting for one statement's answer (pg's `query_timeout`)
+ * on the request path. The server-side cap above cannot help when the server
+ * is not there to enforce it: a connection through a host that vanished (in
+ * Swarm, the HAProxy task on the primary's lost host) answers nothing, not
+ * even a reset, and its statement waited until TCP gave up (seconds to
+ * minutes), past nginx's 5 s read timeout. nginx counts such a timeout as
+ * the replica's failure and skipped it, and with every replica skipped it
+ * answered 502 itself (issue 18's fifth multi-host run: 119 × 502). Bounded
+ * here, the statement fails as unavailable (a 503 with Retry-After, which
+ * nginx does not count) and the pool drops the connection. With a pooled
+ * connection's wait (ACQUIRE_TIMEOUT_MS) it stays under nginx's 5 s. Every
+ * request-path statement is indexed and answers in milliseconds.
+ */
+export const QUERY_READ_TIMEOUT_MS = 2_000;
 
 /** Pool (tarn) and driver (`pg`) options for a real PostgreSQL, merged into MikroORM's config. */
 export const failFastPool = {
@@ -57,6 +72,7 @@ export const UNAVAILABLE_PHRASES = {
   'Timeout acquiring a connection': 'knex',
   'Unable to acquire a connection': 'knex',
   'Connection refused': '@electric-sql/pglite',
+  'Query read timeout': 'pg', // query_timeout (QUERY_READ_TIMEOUT_MS) ran out
 } as const;
 /** Error names (not codes) that mean the same: knex's pool timeout and MikroORM's connection failure. */
 export const UNAVAILABLE_NAMES = { KnexTimeoutError: 'knex', ConnectionException: '@mikro-orm/core' } as const;

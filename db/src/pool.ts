@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { failFastConnection } from './fail-fast';
+import { QUERY_READ_TIMEOUT_MS, failFastConnection } from './fail-fast';
 import type { ConnectionTarget } from './orm';
 
 /**
@@ -31,6 +31,8 @@ export function openPool(target: ConnectionTarget): pg.Pool {
           max: target.poolSize,
           idleTimeoutMillis: IDLE_CONNECTION_MS,
           ...failFastConnection,
+          // Only here, not in failFastConnection: the ORM's connections also run the migrations.
+          query_timeout: target.queryReadTimeoutMs ?? QUERY_READ_TIMEOUT_MS,
         })
       : new pg.Pool({
           host: target.socketDir,

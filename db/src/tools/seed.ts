@@ -65,7 +65,8 @@ async function ensureDatabase(target: string): Promise<void> {
 
 await ensureDatabase(url);
 // One connection: the session setting below must hold for every batch.
-const db = await openDatabase({ url, dataDir: '', poolSize: 1 });
+// No client-side bound on a statement's answer: its bulk inserts and vacuums take longer than a request's.
+const db = await openDatabase({ url, dataDir: '', poolSize: 1, queryReadTimeoutMs: 0 });
 const started = performance.now();
 try {
   const [existing] = await db.sql<{ users: string; messages: string }>(
