@@ -28,6 +28,8 @@ import { parse } from 'yaml';
 import { type BackupExporter, missingForExporter, startBackupExporter } from './pg-ha/backup-exporter';
 import { type PgCluster, missingForCluster, startPgCluster } from './pg-ha/cluster';
 import { lockClusterInstance } from './pg-ha/instance-lock';
+import { REDIS_PROXY_TOOLS, type RedisProxy, startRedisProxy } from './redis-ha/redis-proxy';
+import { notInstalled } from './testing/installed';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -48,10 +50,16 @@ if (missing.length > 0) {
 
 // The database tier's jobs (patroni, pgbackrest) scrape the real replicated cluster of
 // infra/src/pg-ha on test hosts; without it they alone are skipped, with what depends on them.
-const clusterMissing = missing.length > 0 ? undefined : ((await missingForCluster()) ?? (await missingForExporter()));
+// The proxies' jobs scrape the cluster's HAProxy and a Redis proxy (../redis-ha), started with it.
+const clusterMissing =
+  missing.length > 0
+    ? undefined
+    : ((await missingForCluster()) ??
+      (await missingForExporter()) ??
+      (await notInstalled(REDIS_PROXY_TOOLS)).map((tool) => `${tool} is not installed`)[0]);
 if (clusterMissing) {
   console.warn(
-    `SKIPPED: the patroni and pgbackrest scrape jobs, the Database tier panels and the database-tier alerts against a real Prometheus — ${clusterMissing}`,
+    `SKIPPED: the patroni, pgbackrest and proxy scrape jobs, the Database tier and Proxies panels and the database-tier and proxy alerts against a real Prometheus — ${clusterMissing}`,
   );
 }
 
@@ -147,6 +155,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
   let cluster: PgCluster | undefined;
   let releaseCluster: (() => Promise<void>) | undefined;
   let backupExporter: BackupExporter | undefined;
+  let redisProxy: RedisProxy | undefined;
   let clusterPostgresExporter: RunningProcess | undefined;
   let prometheus: PrometheusUnderTest;
   const pages: LiveTimeline[] = [];
@@ -186,7 +195,9 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
     }
     web = await startWeb(database.url!, channel);
     exporters = await startExporters({ databaseUrl: database.url!, redisUrl: redisUrl! });
-    const databaseTier = clusterMissing ? { patroni: [], pgbackrest: [] } : await startDatabaseTier();
+    const databaseTier = clusterMissing
+      ? { patroni: [], pgbackrest: [], 'postgres-proxy': [], 'redis-proxy': [] }
+      : await startDatabaseTier();
     prometheus = await startPrometheus({
       api: [new URL(api.internalUrl).host],
       web: [new URL(web.internalUrl).host],
@@ -216,7 +227,10 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
       { DATA_SOURCE_NAME: dsn.toString() },
     );
     await waitForHttp(`http://127.0.0.1:${port}/metrics`, clusterPostgresExporter);
+    redisProxy = await startRedisProxy('testonly-monitoring');
     return {
+      'postgres-proxy': [new URL(cluster.haproxyStatsUrl).host],
+      'redis-proxy': [redisProxy.statsTarget],
       postgres: [exporters.targets.postgres, `127.0.0.1:${port}`],
       patroni: cluster.nodes.map((node) => ({
         targets: [`${node.host.address}:8008`],
@@ -232,6 +246,7 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
     await exporters?.stop();
     await clusterPostgresExporter?.stop();
     await backupExporter?.stop();
+    await redisProxy?.stop();
     await cluster?.dispose();
     await releaseCluster?.();
     await web?.process.stop();
@@ -378,8 +393,9 @@ describe.skipIf(missing.length > 0)('dashboards against a real Prometheus', () =
     const empty: string[] = [];
     const queries = await panelQueries();
     expect(queries.length).toBeGreaterThan(50);
-    const unjudged = queries.filter(({ row }) => clusterMissing && row === 'Database tier');
-    if (unjudged.length > 0) console.warn(`SKIPPED: ${unjudged.length} Database tier panel queries (no cluster)`);
+    const unjudged = queries.filter(({ row }) => clusterMissing && (row === 'Database tier' || row === 'Proxies'));
+    if (unjudged.length > 0)
+      console.warn(`SKIPPED: ${unjudged.length} Database tier and Proxies panel queries (no cluster)`);
     for (const { where, expr } of queries.filter((query) => !unjudged.includes(query))) {
       // By now every series has been scraped many times: a few more seconds at most.
       if ((await eventually(expr, 20)).length === 0) empty.push(`${where}: ${expr}`);

@@ -284,9 +284,10 @@ scraped_everywhere() {
   printf '%s\nhosts reporting: %s\n' "$jobs" "$hosts"
   grep -q '{job="node"} => 4 ' <<<"$jobs" && grep -q '{job="api"} => 2 ' <<<"$jobs" &&
     grep -q '{job="web"} => 2 ' <<<"$jobs" && grep -q '{job="realtime"} => 3 ' <<<"$jobs" &&
+    grep -q '{job="postgres-proxy"} => 2 ' <<<"$jobs" && grep -q '{job="redis-proxy"} => 2 ' <<<"$jobs" &&
     grep -q '=> 4 ' <<<"$hosts"
 }
-check "multihost: a node exporter on each of the 4 hosts; Prometheus scrapes them and every app replica" \
+check "multihost: a node exporter on each of the 4 hosts; Prometheus scrapes them, every app replica and every database and Redis proxy" \
   until_ok 150 scraped_everywhere
 scraped_everywhere
 

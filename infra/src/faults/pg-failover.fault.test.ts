@@ -422,11 +422,7 @@ describe.skipIf(skip)('PostgreSQL tier: failover under the simulator and live pa
           },
         };
       },
-      // A statement in flight on the cut-off primary hears nothing until HAProxy marks it down (two
-      // checks that each wait 1 s, infra/postgres-ha/haproxy.cfg) or the app stops waiting (2 s,
-      // QUERY_READ_TIMEOUT_MS): about 2-2.5 s. With 250 ms checks it was under 1 s, but a loaded
-      // Patroni then missed checks and a healthy primary was cut off (issue 18's sixth multi-host run).
-      { gapMs: 10_000, slowestMs: 2_500 },
+      { gapMs: 10_000, slowestMs: 1_000 },
     );
   });
 });

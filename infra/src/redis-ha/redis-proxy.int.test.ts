@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@minitwit/db/testing';
-import { freePort } from '@minitwit/monitoring/testing';
 import { createPublisher, type PublisherHandle } from '@minitwit/realtime';
 import {
   type TestServer,
@@ -14,13 +11,13 @@ import {
   waitFor,
   watch,
 } from '@minitwit/realtime/testing';
-import { type OwnRedis, startOwnRedis } from '@minitwit/testing';
+import type { OwnRedis } from '@minitwit/testing';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notInstalled } from '../testing/installed';
+import { REDIS_PROXY_TOOLS, type RedisProxy, startRedisProxy } from './redis-proxy';
 
-const CONFIG = join(import.meta.dirname, '../../redis-ha/haproxy.cfg');
-const missing = await notInstalled(['haproxy', 'redis-server']);
+const missing = await notInstalled(REDIS_PROXY_TOOLS);
 if (missing.length)
   console.warn(`SKIPPED: Redis behind its proxy (redis-a, backup redis-b) — ${missing.join(', ')} not installed`);
 
@@ -38,7 +35,7 @@ const CHANNEL = 'redis-ha-test';
 describe.skipIf(missing.length > 0)('Redis behind its proxy: redis-a lost and back', () => {
   let a: OwnRedis;
   let b: OwnRedis;
-  let proxy: ChildProcess;
+  let redisProxy: RedisProxy;
   let proxyUrl: string;
   let database: TestDatabase;
   let servers: TestServer[] = [];
@@ -46,25 +43,9 @@ describe.skipIf(missing.length > 0)('Redis behind its proxy: redis-a lost and ba
   const pages: Watcher[] = [];
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startOwnRedis({ password: PASSWORD }), startOwnRedis({ password: PASSWORD })]);
-    const port = await freePort();
-    proxy = spawn('haproxy', ['-db', '-f', CONFIG], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        PATH: process.env.PATH,
-        REDIS_PROXY_LISTEN: `127.0.0.1:${port}`,
-        REDIS_PROXY_STATS_LISTEN: `127.0.0.1:${await freePort()}`,
-        REDIS_NODE_A: '127.0.0.1',
-        REDIS_PORT_A: String(a.port),
-        REDIS_NODE_B: '127.0.0.1',
-        REDIS_PORT_B: String(b.port),
-        REDIS_PASSWORD: PASSWORD,
-      },
-    });
-    proxyUrl = `redis://default:${PASSWORD}@127.0.0.1:${port}`;
+    redisProxy = await startRedisProxy(PASSWORD);
+    ({ a, b, url: proxyUrl } = redisProxy);
     database = await createTestDatabase('embedded');
-    // Both Redis servers up and checked before the clients come (rise 2, 0.5 s apart).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
     servers = await Promise.all(
       [1, 2].map(() => startTestServer(database.db, { redis: { url: proxyUrl, channel: CHANNEL } })),
     );
@@ -74,8 +55,7 @@ describe.skipIf(missing.length > 0)('Redis behind its proxy: redis-a lost and ba
     pages.forEach((page) => page.stop());
     await publishing?.close();
     await Promise.all(servers.map((server) => server.close()));
-    proxy?.kill('SIGTERM');
-    await Promise.all([a?.stop(), b?.stop()]);
+    await redisProxy?.stop();
     await database?.dispose();
   });
 

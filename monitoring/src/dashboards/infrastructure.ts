@@ -389,6 +389,37 @@ export function infrastructureDashboard() {
         width: 6,
       }),
     )
+    .withRow(new RowBuilder('Proxies'))
+    .withPanel(
+      stats({
+        title: 'Redis server in use, by proxy',
+        description:
+          'Swarm only: which Redis does each proxy replica send clients to? All on redis-a is normal; all on redis-b means redis-a is down (RedisOnBackup); a mix splits live events (RedisProxiesDisagree).',
+        queries: [
+          {
+            expr: 'max by (instance) (haproxy_backend_active_servers{job="redis-proxy", proxy="redis"})',
+            legend: '{{instance}}',
+          },
+        ],
+        valueText: { '0': 'redis-b (backup)', '1': 'redis-a' },
+        width: 12,
+      }),
+    )
+    .withPanel(
+      stats({
+        title: 'Database proxies reaching the primary',
+        description:
+          'Does each database proxy replica (postgres) find the primary? One that does not refuses every connection while Patroni has a primary (PostgresProxyNoPrimary).',
+        queries: [
+          {
+            expr: 'max by (instance) (haproxy_backend_active_servers{job="postgres-proxy", proxy="primary"})',
+            legend: '{{instance}}',
+          },
+        ],
+        valueText: { '0': 'no primary', '1': 'primary' },
+        width: 12,
+      }),
+    )
     .withRow(new RowBuilder('Host'))
     .withPanel(
       timeSeries({
