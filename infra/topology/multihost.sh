@@ -340,8 +340,8 @@ check "multihost: release 1.2.0 (healthy, but its API answers latest wrong) buil
 # Opt-in (MULTIHOST_LIVE=1): on these 2 cores, 100 posts/s through the four-host stack answers
 # within the simulator's 0.3 s with little to spare even with nothing changing (slowest 241 ms
 # of 7,008 on a quiet machine, 2026-12-06), so late answers are reported, not failed on. The
-# primary's host lost passed once (run 6, 2026-12-07); at load 14-16 the drain and the rolling
-# update got answers over 5 s (run 7; docs/operations.md).
+# primary's host lost passed in runs 6 and 8 (2026-12-07); at load 14-16 the drain and the
+# rolling update got answers over 5 s (run 7; docs/operations.md).
 if [ "${MULTIHOST_LIVE:-0}" = 1 ]; then
 web="http://$(address_of node-3):$PROXY_HTTP_PORT"
 api_3="http://$(address_of node-3):$PROXY_API_PORT"
