@@ -22,45 +22,16 @@
  * starved instead, and each page reports how late its own timer ran
  * (live-load.ts), which is how much of its timing is its own.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { cpuGroup, removeCpuGroup } from './cpu-group';
 
 const CHROMIUM = '/usr/bin/chromium';
 const GROUP = 'minitwit-test-browsers';
-/** Docker's own group has 1024 (cgroup v1 shares) or 100 (v2 weight); a quarter of it. */
-const V1_SHARES = '256';
-const V2_WEIGHT = '25';
-
-/** Makes the cgroup (v1 cpu controller, else v2 with cpu enabled); its cgroup.procs path, or undefined. */
-function lowWeightCgroup(): string | undefined {
-  const candidates = [
-    {
-      dir: join('/sys/fs/cgroup/cpu', GROUP),
-      file: 'cpu.shares',
-      value: V1_SHARES,
-      root: '/sys/fs/cgroup/cpu/cpu.shares',
-    },
-    {
-      dir: join('/sys/fs/cgroup', GROUP),
-      file: 'cpu.weight',
-      value: V2_WEIGHT,
-      root: '/sys/fs/cgroup/cgroup.subtree_control',
-    },
-  ];
-  for (const { dir, file, value, root } of candidates) {
-    if (!existsSync(root)) continue;
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, file), value);
-      return join(dir, 'cgroup.procs');
-    } catch {
-      // Not root, or no cpu controller in this hierarchy: try the next.
-    }
-  }
-  return undefined;
-}
+/** A quarter of Docker's own group. */
+const WEIGHT = { v1Shares: 256, v2Weight: 25 };
 
 export interface ClientBrowser {
   browser: Browser;
@@ -70,7 +41,7 @@ export interface ClientBrowser {
 
 /** Chromium for the watching pages, in the low-weight cgroup where one can be made. */
 export async function launchClientBrowser(): Promise<ClientBrowser> {
-  const procs = lowWeightCgroup();
+  const procs = cpuGroup(GROUP, WEIGHT);
   if (!procs)
     process.stderr.write(`client-browser: no cgroup for the browsers; Chromium competes with the deployment\n`);
   const wrapperDir = mkdtempSync(join(tmpdir(), 'client-browser-'));
@@ -87,13 +58,7 @@ export async function launchClientBrowser(): Promise<ClientBrowser> {
     async close() {
       await browser.close();
       rmSync(wrapperDir, { recursive: true, force: true });
-      if (procs) {
-        try {
-          rmdirSync(join(procs, '..'));
-        } catch {
-          // A process of it is still exiting; the empty group is harmless and reused next time.
-        }
-      }
+      if (procs) removeCpuGroup(procs);
     },
   };
 }
