@@ -34,6 +34,9 @@ export async function listenApi(
   // The simulator gives up after 0.3 s; anything slower than this is a stuck client.
   server.requestTimeout = 10_000;
   server.headersTimeout = 10_000;
+  // The proxy's pooled connections idle out at the proxy first (2 s, infra/nginx/backends*.conf):
+  // a connection this side closed could meet a POST the proxy had just sent on it (a 502).
+  server.keepAliveTimeout = 10_000;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -46,15 +46,23 @@ const rate = Number(rateArg);
 const totalPages = Number(pagesArg);
 /**
  * How many of the pages are Chromium (LIVE_LOAD_BROWSERS, default all). The
- * rest are Socket.IO pages on the public timeline: the browser's own
- * live-timeline client (@minitwit/realtime/client) over a real connection
- * through the proxy, in two processes of their own (the fault harness's page
- * hosts), without the rendering. Forty Chromium pages took most of a core
- * beside a four-host deployment on these two cores, and every page then
- * measured the browsers' starvation, not the system.
+ * rest are Socket.IO pages: the browser's own live-timeline client
+ * (@minitwit/realtime/client) over a real connection through the proxy, in
+ * two processes of their own (the fault harness's page hosts), without the
+ * rendering. Forty Chromium pages took most of a core beside a four-host
+ * deployment on these two cores, and every page then measured the browsers'
+ * starvation, not the system.
  */
 const pageCount = Math.min(totalPages, Number(process.env.LIVE_LOAD_BROWSERS ?? totalPages));
 const socketPageCount = totalPages - pageCount;
+/**
+ * How many socket pages watch the public timeline (LIVE_LOAD_PUBLIC_PAGES, default all); the rest
+ * watch the authors' pages in turn, as most people watch someone's timeline, not everyone's. A
+ * public page gets every post (100 a second at 100 posts/s), an author's page its author's share:
+ * 39 public pages made the proxy, the realtime servers and these pages decode 3,900 deliveries a
+ * second, about half a core more than one page (multi-host, 2026-12-07 evening).
+ */
+const publicPageCount = Math.min(socketPageCount, Number(process.env.LIVE_LOAD_PUBLIC_PAGES ?? socketPageCount));
 /** Requests a killed replica was serving that may fail fast (502), see `cutOff` below. */
 const inFlightAllowed = Number(inFlightArg);
 /**
@@ -214,6 +222,20 @@ async function newestPublicId(): Promise<number> {
   return data.timeline.messages[0]?.id ?? 0;
 }
 
+/** A user's id, from their page's own data (the simulator API names users, the live pages need ids). */
+async function userIdOf(username: string): Promise<number> {
+  const response = await fetch(`${webUrl}/${encodeURIComponent(username)}/__data.json`, {
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await response.json()) as { nodes: Array<{ type: string; data?: unknown[] } | null> };
+  const node = body.nodes.at(-1);
+  if (!node?.data) throw new Error(`no page data at ${webUrl}/${username}/__data.json`);
+  return (unflatten(node.data) as { profile: { id: number } }).profile.id;
+}
+/** The author socket page i watches, or undefined for a public page. */
+const socketPageAuthor = (i: number) =>
+  i < publicPageCount ? undefined : authors[(i - publicPageCount) % authors.length];
+
 let socketPages: PageHosts | undefined;
 /**
  * The public timeline's newest id when the socket pages opened: a browser
@@ -225,10 +247,15 @@ let startId = 0;
 if (socketPageCount > 0) {
   socketPages = await startPageHosts(2);
   startId = await newestPublicId();
+  const authorIds = new Map<string, number>();
+  for (const author of authors) authorIds.set(author, await userIdOf(author));
   await socketPages.open(
-    Array.from({ length: socketPageCount }, () => ({
+    Array.from({ length: socketPageCount }, (_, i) => ({
       url: webUrl,
-      scope: { kind: 'public' as const },
+      scope:
+        i < publicPageCount
+          ? { kind: 'public' as const }
+          : { kind: 'user' as const, userId: authorIds.get(socketPageAuthor(i)!)! },
       startId,
       // The deploy's smoke checks post to the public timeline too: only this run's authors count.
       authorsStartingWith: `load${runId}`,
@@ -243,7 +270,8 @@ if (socketPageCount > 0) {
   }
 }
 process.stderr.write(
-  `live-load: ${pageCount} browser and ${socketPageCount} socket pages live on ${authors.length} author(s); ` +
+  `live-load: ${pageCount} browser and ${socketPageCount} socket pages (${publicPageCount} public) live on ` +
+    `${authors.length} author(s); ` +
     `posting ${rate}/s until ${stopFile} exists\n`,
 );
 
@@ -361,18 +389,22 @@ for (const [index, page] of pages.entries()) {
 
 // The API's largest page (MAX_NO, 10,000) per author: a run posts at most a few thousand to each.
 const storedTexts = new Set<string>();
+const storedBy = new Map<string, Set<string>>();
 for (const author of authors) {
   const stored = await readBack(`/msgs/${author}?no=10000`);
   if (stored.status !== 200)
     throw new Error(`reading back ${author}'s messages: ${stored.status} ${await stored.text()}`);
-  for (const m of (await stored.json()) as { content: string }[]) storedTexts.add(m.content);
+  const texts = new Set(((await stored.json()) as { content: string }[]).map((m) => m.content));
+  storedBy.set(author, texts);
+  for (const text of texts) storedTexts.add(text);
 }
 const lost = acked.filter((s) => !storedTexts.has(s.text)).length;
 
 /**
- * The socket pages watch the public timeline from the id it had when they
- * opened, and nothing but this run posts: each must end with exactly as many
- * distinct messages as this run stored (acknowledged or not), none twice.
+ * The socket pages watch the public timeline or an author's from the public
+ * timeline's newest id when they opened, and only this run's authors count:
+ * each must end with exactly as many distinct messages as this run stored in
+ * its scope (acknowledged or not), none twice.
  */
 const socketReports: Array<{ missing: number; duplicated: number; longestNotLiveMs: number }> = [];
 /** How long after its 204 a message reached a socket page, the slowest over every page and message. */
@@ -380,31 +412,36 @@ let slowestSocketDeliveryMs = 0;
 /** For each stored message some socket page never showed: on how many pages it is missing. */
 const pagesMissing = new Map<string, number>();
 if (socketPages) {
-  const expectedCount = storedTexts.size;
+  const expectedOf = (index: number) => {
+    const author = socketPageAuthor(index);
+    return author === undefined ? storedTexts : storedBy.get(author)!;
+  };
   const tally = (received: number[]) => {
     const since = received.filter((id) => id > startId);
     return { distinct: new Set(since).size, total: since.length };
   };
   let records = await socketPages.records();
-  while (Date.now() < settleUntil && records.some((r) => tally(r.received).distinct < expectedCount)) {
+  while (Date.now() < settleUntil && records.some((r, i) => tally(r.received).distinct < expectedOf(i).size)) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     records = await socketPages.records();
   }
-  for (const record of records) {
+  for (const [index, record] of records.entries()) {
+    const expected = expectedOf(index);
     const { distinct, total } = tally(record.received);
     const notLiveMs = longestNotLiveMs(record.statuses, Date.now());
     longestNotLive = Math.max(longestNotLive, notLiveMs);
     const arrivedAt = new Map(record.textsArrived);
     for (const s of acked) {
+      if (!expected.has(s.text)) continue;
       const at = arrivedAt.get(s.text);
       if (at !== undefined) slowestSocketDeliveryMs = Math.max(slowestSocketDeliveryMs, at - (s.sentAt + s.ms));
     }
     socketReports.push({
-      missing: expectedCount - distinct,
+      missing: expected.size - distinct,
       duplicated: total - distinct,
       longestNotLiveMs: notLiveMs,
     });
-    for (const text of storedTexts) if (!arrivedAt.has(text)) pagesMissing.set(text, (pagesMissing.get(text) ?? 0) + 1);
+    for (const text of expected) if (!arrivedAt.has(text)) pagesMissing.set(text, (pagesMissing.get(text) ?? 0) + 1);
   }
   await socketPages.stop();
 }

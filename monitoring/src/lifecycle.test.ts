@@ -104,5 +104,20 @@ describe('closeHttpServer', () => {
       expect(await idle.next()).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*answered$/);
       await closed;
     });
+
+    it('closeHttpServer answers a keep-alive request during the close with Connection: close, and ends that connection', async () => {
+      const { server, port } = await listen((_request, response) => response.end('answered'));
+      const idle = await idleKeepAlive(port);
+      const closed = closeHttpServer(server, 5_000);
+      await expect.poll(() => server.listening).toBe(false);
+      let text = '';
+      idle.client.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const ended = new Promise((resolve) => idle.client.once('close', resolve));
+      // A proxy's next request on its pooled connection, asking to keep it.
+      idle.client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await ended;
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*connection: close\r\n[\s\S]*answered$/i);
+      await closed;
+    });
   });
 });

@@ -54,17 +54,25 @@ export function trackInFlight(server: Server): { inFlight(): number; drained(gra
   };
 }
 
-/** How long a connection accepted just before a shutdown has to send its request before it counts as idle. */
-export const IDLE_GRACE_MS = 500;
+/**
+ * How long a stopping server leaves its idle keep-alive connections open: the proxy reuses its
+ * connections to the replicas and drops them after 2 s idle (infra/nginx/backends*.conf), and
+ * re-resolves the replicas every second, so by then it has let go of every connection to this one.
+ * A connection the server closed first could meet a request the proxy had just sent on it: a
+ * reset, and for a POST a 502, since nginx cannot know whether it was applied.
+ */
+export const IDLE_GRACE_MS = 3_500;
 
 /**
  * Stops an HTTP server the way a rolling deploy needs: the port closes at once
  * (new connections are refused, so a proxy retries them elsewhere), requests
- * in flight finish, and idle keep-alive connections are closed — but only
- * after IDLE_GRACE_MS. Node ≥ 19's `server.close()` drops idle keep-alive
- * connections at once, so a request a proxy or browser has just sent on one
- * (it cannot know the server is stopping) meets a reset instead of an answer.
- * After `forceMs`, whatever is left is closed. Resolves when every connection is gone.
+ * in flight finish, every answer from now on says `Connection: close` (so the
+ * proxy drops that connection after it), and idle keep-alive connections are
+ * closed — but only after IDLE_GRACE_MS. Node ≥ 19's `server.close()` drops
+ * idle keep-alive connections at once, so a request a proxy or browser has
+ * just sent on one (it cannot know the server is stopping) meets a reset
+ * instead of an answer. After `forceMs`, whatever is left is closed. Resolves
+ * when every connection is gone.
  *
  * Node has no public "stop listening, leave the connections" for an HTTP
  * server, so this calls net.Server's close on it: http.Server's own close is
@@ -77,6 +85,10 @@ export function closeHttpServer(server: Server, forceMs = DRAIN_GRACE_MS): Promi
   return new Promise((resolve, reject) => {
     let sweep: NodeJS.Timeout | undefined;
     const force = setTimeout(() => server.closeAllConnections(), forceMs);
+    // Node ends the connection after an answer that says so.
+    server.prependListener('request', (_request, response: ServerResponse) =>
+      response.setHeader('connection', 'close'),
+    );
     const first = setTimeout(() => {
       server.closeIdleConnections();
       sweep = setInterval(() => server.closeIdleConnections(), 100);
