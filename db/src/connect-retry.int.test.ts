@@ -146,3 +146,26 @@ describe.skipIf(!postgresUrl)('a statement whose server went silent (its host cu
     }
   });
 });
+
+describe.skipIf(!postgresUrl)('a connection past its lifetime', () => {
+  it('is ended once idle and replaced, with no statement failing: the pool moves off a proxy that soft-stops', async () => {
+    const front = await flakyFront(0);
+    const pool = openPool({ url: front.url, poolSize: 2, connectionLifetimeS: 1 });
+    try {
+      const sql = sqlFor(pool, { named: true });
+      const backends = new Set<number>();
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {
+        const [row] = await sql<{ pid: number }>('select pg_backend_pid() as "pid"');
+        backends.add(row!.pid);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Each connection ended after 1 s: at least three over 2.5 s, every statement answered.
+      expect(backends.size).toBeGreaterThanOrEqual(3);
+      expect(front.opened()).toBe(backends.size);
+    } finally {
+      await pool.end();
+      await front.close();
+    }
+  });
+});

@@ -8,7 +8,7 @@ import { failFastConnection, failFastPool, isDatabaseUnavailable } from './fail-
 import { migrationsList } from './migrations';
 
 export type ConnectionTarget =
-  | { url: string; poolSize: number; queryReadTimeoutMs?: number | undefined }
+  | { url: string; poolSize: number; queryReadTimeoutMs?: number | undefined; connectionLifetimeS?: number }
   /** The embedded server: a Unix socket, and a single connection (PGlite is one session). */
   | { socketDir: string; port: number };
 

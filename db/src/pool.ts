@@ -21,6 +21,18 @@ import type { ConnectionTarget } from './orm';
  */
 export const IDLE_CONNECTION_MS = 5 * 60_000;
 
+/**
+ * How long a connection serves before the pool ends it (once it is idle) and opens another. The
+ * address `postgres` is a proxy with several tasks (HAProxy, docker-stack.yml), and a task that
+ * stops (a drained host, a rolling update) stops accepting but keeps the connections it has
+ * (its stop signal is SIGUSR1, HAProxy's soft stop) for its 45 s stop grace period. Kept for
+ * minutes, the connections through it were cut when it finally went, with statements on them:
+ * 58 x 503 in one multi-host drain (2026-12-07). After 30 s the pool has moved to the tasks
+ * that stay, by DNS. A connect costs tens of milliseconds under Docker (see above): a few a
+ * minute per process.
+ */
+export const CONNECTION_LIFETIME_S = 30;
+
 export function openPool(target: ConnectionTarget): pg.Pool {
   const pool =
     'url' in target
@@ -30,6 +42,7 @@ export function openPool(target: ConnectionTarget): pg.Pool {
           connectionString: target.url,
           max: target.poolSize,
           idleTimeoutMillis: IDLE_CONNECTION_MS,
+          maxLifetimeSeconds: target.connectionLifetimeS ?? CONNECTION_LIFETIME_S,
           ...failFastConnection,
           // Only here, not in failFastConnection: the ORM's connections also run the migrations.
           query_timeout: target.queryReadTimeoutMs ?? QUERY_READ_TIMEOUT_MS,

@@ -270,7 +270,7 @@ if (socketPageCount > 0) {
   }
 }
 process.stderr.write(
-  `live-load: ${pageCount} browser and ${socketPageCount} socket pages (${publicPageCount} public) live on ` +
+  `live-load: ${pageCount} browser and ${socketPageCount} socket pages live (${publicPageCount} public) on ` +
     `${authors.length} author(s); ` +
     `posting ${rate}/s until ${stopFile} exists\n`,
 );
@@ -497,6 +497,13 @@ const report = {
   // Who gave the error answers, by what they said: the api (its JSON error) or the proxy in front.
   errorAnswers: sent.reduce<Record<string, number>>((counts, s) => {
     if (s.said !== undefined) counts[`${s.status} ${s.said}`] = (counts[`${s.status} ${s.said}`] ?? 0) + 1;
+    return counts;
+  }, {}),
+  // When they came: seconds after posting began (by send time) and how many error answers in each.
+  errorsAt: sent.reduce<Record<string, number>>((counts, s) => {
+    if (s.status === 204) return counts;
+    const second = String(Math.floor((s.sentAt - started) / 1000));
+    counts[second] = (counts[second] ?? 0) + 1;
     return counts;
   }, {}),
   slowestRequestMs: Math.max(0, ...sent.map((s) => s.ms)),
