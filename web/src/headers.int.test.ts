@@ -1,12 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_TRACE } from '@minitwit/testing';
 import { SECURITY_HEADERS } from './lib/security-headers';
-import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
+import { builtWebMissing, startWebOnOwnDatabase } from './testing/web-process';
 
 const missing = builtWebMissing();
 if (missing) console.warn(`SKIPPED: security headers of the built web app — ${missing}`);
@@ -25,19 +21,13 @@ function someStaticAsset(): string {
  * and names no framework or version, and shows no debug output.
  */
 describe.skipIf(Boolean(missing))('security headers of the built web app', () => {
-  let database: TestDatabase | undefined;
-  let dataDir: string | undefined;
-  let web: WebProcess;
+  let web: Awaited<ReturnType<typeof startWebOnOwnDatabase>>;
 
   beforeAll(async () => {
-    if (postgresUrl) database = await createTestDatabase('postgres');
-    else dataDir = await mkdtemp(join(tmpdir(), 'minitwit-headers-'));
-    web = await startWebProcess({ DATABASE_URL: database?.url ?? '', DATA_DIR: dataDir ?? '', REDIS_URL: '' });
+    web = await startWebOnOwnDatabase('minitwit-headers-');
   });
   afterAll(async () => {
-    await web?.stop();
-    await database?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await web?.dispose();
   });
 
   const cases: Array<[string, () => Promise<Response>, number]> = [

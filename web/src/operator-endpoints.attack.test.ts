@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import { buildInfo } from '@minitwit/monitoring';
 import { getExactly, unrefusedSpellings } from '@minitwit/monitoring/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
+import { builtWebMissing, startWebOnOwnDatabase } from './testing/web-process';
 
 const missing = builtWebMissing();
 if (missing) console.warn(`SKIPPED: the web app's operator endpoints — ${missing}`);
@@ -18,19 +14,13 @@ if (missing) console.warn(`SKIPPED: the web app's operator endpoints — ${missi
  * which SvelteKit would redirect.
  */
 describe.skipIf(Boolean(missing))('the web app keeps its operator endpoints off the public port', () => {
-  let database: TestDatabase | undefined;
-  let dataDir: string | undefined;
-  let web: WebProcess;
+  let web: Awaited<ReturnType<typeof startWebOnOwnDatabase>>;
 
   beforeAll(async () => {
-    if (postgresUrl) database = await createTestDatabase('postgres');
-    else dataDir = await mkdtemp(join(tmpdir(), 'minitwit-operator-'));
-    web = await startWebProcess({ DATABASE_URL: database?.url ?? '', DATA_DIR: dataDir ?? '', REDIS_URL: '' });
+    web = await startWebOnOwnDatabase('minitwit-operator-');
   });
   afterAll(async () => {
-    await web?.stop();
-    await database?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await web?.dispose();
   });
 
   it('answers 404 on the public port for every spelling, signed out or with a cookie', async () => {

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type TestDatabase, createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WebProcess, builtWebMissing, startWebProcess } from './testing/web-process';
+import { builtWebMissing, startWebOnOwnDatabase } from './testing/web-process';
 
 const missing = builtWebMissing();
 if (missing) console.warn(`SKIPPED: the built web app's shutdown — ${missing}`);
@@ -16,19 +12,13 @@ if (missing) console.warn(`SKIPPED: the built web app's shutdown — ${missing}`
  * connection with `Connection: close`, refuses new connections, and exits once they are gone.
  */
 describe.skipIf(Boolean(missing))("the built web app's shutdown", () => {
-  let database: TestDatabase | undefined;
-  let dataDir: string | undefined;
-  let web: WebProcess;
+  let web: Awaited<ReturnType<typeof startWebOnOwnDatabase>>;
 
   beforeAll(async () => {
-    if (postgresUrl) database = await createTestDatabase('postgres');
-    else dataDir = await mkdtemp(join(tmpdir(), 'minitwit-shutdown-'));
-    web = await startWebProcess({ DATABASE_URL: database?.url ?? '', DATA_DIR: dataDir ?? '', REDIS_URL: '' });
+    web = await startWebOnOwnDatabase('minitwit-shutdown-');
   });
   afterAll(async () => {
-    await web?.stop();
-    await database?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await web?.dispose();
   });
 
   it('answers a request on a kept connection after SIGTERM with Connection: close, then exits', async () => {

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, postgresUrl } from '@minitwit/db/testing';
 import { freePort } from '@minitwit/monitoring/testing';
 
 /**
@@ -84,6 +87,24 @@ export async function startWebProcess(env: Record<string, string>): Promise<WebP
       const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
       await exited;
       clearTimeout(killer);
+    },
+  };
+}
+
+/**
+ * The built app on a database of its own and no Redis: a fresh database on DATABASE_URL's server,
+ * or else the embedded one in a new directory (`dirPrefix`). `dispose()` stops it and removes both.
+ */
+export async function startWebOnOwnDatabase(dirPrefix: string): Promise<WebProcess & { dispose(): Promise<void> }> {
+  const database = postgresUrl ? await createTestDatabase('postgres') : undefined;
+  const dataDir = database ? undefined : await mkdtemp(join(tmpdir(), dirPrefix));
+  const web = await startWebProcess({ DATABASE_URL: database?.url ?? '', DATA_DIR: dataDir ?? '', REDIS_URL: '' });
+  return {
+    ...web,
+    async dispose() {
+      await web.stop();
+      await database?.dispose();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
