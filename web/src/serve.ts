@@ -28,6 +28,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (!signalled[signal].includes(listener)) process.off(signal, listener);
   }
   process.once(signal, () => {
-    void closeHttpServer(server.server, DRAIN_GRACE_MS).finally(() => process.emit('sveltekit:shutdown', signal));
+    // adapter-node's own event, which Node's types for `process` do not list (adapter-node emits it
+    // under @ts-expect-error); as a plain EventEmitter, process takes any event name.
+    void closeHttpServer(server.server, DRAIN_GRACE_MS).finally(() =>
+      (process as NodeJS.EventEmitter).emit('sveltekit:shutdown', signal),
+    );
   });
 }
