@@ -212,25 +212,23 @@ const authorOf = (pageIndex: number) => authors[pageIndex % authors.length]!;
 for (let first = 0; first < pageCount; first += OPENING_AT_ONCE) {
   await Promise.all(pages.slice(first, first + OPENING_AT_ONCE).map((page, k) => watch(page, authorOf(first + k))));
 }
-/** The public timeline's newest message id, from the page's own data (SvelteKit's __data.json, devalue). */
-async function newestPublicId(): Promise<number> {
-  const response = await fetch(`${webUrl}/public/__data.json`, { signal: AbortSignal.timeout(30_000) });
+/** A page's own data, as SvelteKit's client loads it (`<path>/__data.json`, devalue). */
+async function pageData<T>(path: string): Promise<T> {
+  const response = await fetch(`${webUrl}${path}/__data.json`, { signal: AbortSignal.timeout(30_000) });
   const body = (await response.json()) as { nodes: Array<{ type: string; data?: unknown[] } | null> };
   const node = body.nodes.at(-1);
-  if (!node?.data) throw new Error(`no page data at ${webUrl}/public/__data.json`);
-  const data = unflatten(node.data) as { timeline: { messages: Array<{ id: number }> } };
+  if (!node?.data) throw new Error(`no page data at ${webUrl}${path}/__data.json`);
+  return unflatten(node.data) as T;
+}
+/** The public timeline's newest message id. */
+async function newestPublicId(): Promise<number> {
+  const data = await pageData<{ timeline: { messages: Array<{ id: number }> } }>('/public');
   return data.timeline.messages[0]?.id ?? 0;
 }
 
-/** A user's id, from their page's own data (the simulator API names users, the live pages need ids). */
+/** A user's id (the simulator API names users, the live pages need ids). */
 async function userIdOf(username: string): Promise<number> {
-  const response = await fetch(`${webUrl}/${encodeURIComponent(username)}/__data.json`, {
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await response.json()) as { nodes: Array<{ type: string; data?: unknown[] } | null> };
-  const node = body.nodes.at(-1);
-  if (!node?.data) throw new Error(`no page data at ${webUrl}/${username}/__data.json`);
-  return (unflatten(node.data) as { profile: { id: number } }).profile.id;
+  return (await pageData<{ profile: { id: number } }>(`/${encodeURIComponent(username)}`)).profile.id;
 }
 /** The author socket page i watches, or undefined for a public page. */
 const socketPageAuthor = (i: number) =>
