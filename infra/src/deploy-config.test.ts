@@ -431,9 +431,13 @@ describe('the proxy config', () => {
         'realtime_replicas',
         'web_replicas',
       ]);
-      for (const { name, zone, servers } of found) {
-        // A zone shares the replica list, the round-robin position and failures across workers.
+      for (const { name, zone, servers, directives } of found) {
+        // A zone shares the replica list, the balancer's state and failures across workers.
         expect(zone, `${file} ${name}`).toBe(true);
+        // Requests go to the least busy web and api replica; sockets in turn (docs/decisions.md, "least_conn").
+        expect(directives.includes('least_conn;'), `${file} ${name}`).toBe(
+          name === 'web_replicas' || name === 'api_replicas',
+        );
         const service = name.replace(/(_again)?_replicas$/, '');
         // Sockets last minutes: no passive failure accounting for first tries (backends.conf says
         // why); second tries count failures, so they skip a replica that just hung.

@@ -121,3 +121,52 @@ describe.skipIf(nginxMissing)('the proxy in front of two api replicas during a d
     expect(hits[0]! - before).toBeGreaterThan(0);
   });
 });
+
+/**
+ * A replica that answers slowly (seconds old, or on a host short of CPU) gets
+ * fewer of the simulator's requests than a quick one. In turn it got half of
+ * them, queued them past nginx's read timeout, and with the other replica
+ * also slow there was none left (multi-host rolling update: 295 × 502 "no
+ * live upstreams", 73 × 504).
+ */
+describe.skipIf(nginxMissing)('the proxy in front of a slow and a quick api replica', () => {
+  let proxy: ProxyUnderTest;
+  const replicas: Server[] = [];
+  const hits = [0, 0];
+  const SLOW_MS = 300;
+
+  beforeAll(async () => {
+    for (const [i, delayMs] of [SLOW_MS, 0].entries()) {
+      const replica = createServer((request, response) => {
+        // The posts only: the proxy's start-up probe goes to the first replica's port too.
+        if (request.method === 'POST') hits[i]! += 1;
+        setTimeout(() => response.writeHead(204).end(), delayMs);
+      });
+      await new Promise<void>((resolve) => replica.listen(0, '127.0.0.1', resolve));
+      replicas.push(replica);
+    }
+    const ports = replicas.map((replica) => (replica.address() as AddressInfo).port);
+    proxy = await startProxy(ports[0]!, { apiPorts: ports });
+  });
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await Promise.all(replicas.map((replica) => new Promise((resolve) => replica.close(resolve))));
+  });
+
+  it('sends most of a steady stream of posts to the replica with the fewest in progress', async () => {
+    // 40 posts, one every 20 ms (50/s), as the simulator sends them: not one after another's answer.
+    const answers: Promise<number>[] = [];
+    for (let i = 0; i < 40; i++) {
+      answers.push(
+        fetch(`${proxy.apiUrl}/msgs/someone`, { method: 'POST', body: '{"content":"x"}' }).then((r) => r.status),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await Promise.all(answers)).toEqual(Array(40).fill(204));
+    // In turn the slow one would have 20. With the fewest in progress it gets one whenever it has
+    // none open: about one per 300 ms of the 800 ms.
+    expect(hits[0]! + hits[1]!).toBe(40);
+    expect(hits[0]).toBeLessThanOrEqual(8);
+  });
+});

@@ -176,6 +176,11 @@ log "secrets and stack deploy"
 topology_secrets "$work"
 swarm_secrets manager
 export GRAFANA_REPLICAS=0 PROXY_HTTP_PORT=18080 PROXY_API_PORT=15001
+# Three api replicas, at most one task of a service per host (docker-stack.yml): a host that is
+# drained, lost or updated takes one api replica with it and leaves two that are warm. With two,
+# the one left had every post while its replacement started (multi-host run 14: 220 x 504 in the
+# drain).
+export API_REPLICAS=3 MAX_REPLICAS_PER_NODE=1
 PUBLIC_ORIGIN="http://$(address_of node-1):$PROXY_HTTP_PORT"
 export PUBLIC_ORIGIN
 # The overlay's IPsec encryption needs ESP in the kernel (Docker programs an xfrm policy per
@@ -200,7 +205,7 @@ converged() {
   [ "$running" -eq "$2" ]
 }
 all_converged() {
-  converged web 2 && converged api 2 && converged realtime 3 && converged pg-1 1 && converged pg-2 1 &&
+  converged web 2 && converged api 3 && converged realtime 3 && converged pg-1 1 && converged pg-2 1 &&
     converged postgres 2 && converged pgbackrest 1 && converged proxy 4 && converged node-exporter 4 &&
     converged redis 2 && converged redis-a 1 && converged redis-b 1
 }
@@ -217,9 +222,11 @@ placement() {
     grep '^redis-a ' "$work/placement.txt" | grep -Eq 'mtsw-node-(3|4)' &&
     grep '^redis-b ' "$work/placement.txt" | grep -Eq 'mtsw-node-(1|2)' &&
     [ "$(grep -E '^(web|api|realtime) ' "$work/placement.txt" | tr ' ' '\n' | grep -c '^mtsw-node' )" -ge 7 ] &&
-    [ "$(grep -E '^(web|api|realtime) ' "$work/placement.txt" | tr ' ' '\n' | grep '^mtsw-node' | sort -u | wc -l)" -ge 3 ]
+    [ "$(grep -E '^(web|api|realtime) ' "$work/placement.txt" | tr ' ' '\n' | grep '^mtsw-node' | sort -u | wc -l)" -ge 3 ] &&
+    # No host runs two tasks of one service (max_replicas_per_node).
+    ! grep -E '^(web|api|realtime|postgres|redis) ' "$work/placement.txt" | awk '{ for (i = 2; i < NF; i++) if ($i == $(i + 1)) found = 1 } END { exit !found }'
 }
-check "multihost: PostgreSQL's nodes on node-1 and node-2, redis-a and redis-b on different hosts, app replicas over at least 3 hosts" placement
+check "multihost: PostgreSQL's nodes on node-1 and node-2, redis-a and redis-b on different hosts, app replicas over at least 3 hosts, none two of a service on one host" placement
 pulled() {
   local h images ok=0
   for h in "${hosts[@]}"; do
@@ -285,7 +292,7 @@ scraped_everywhere() {
   jobs=$(prom 'count by (job) (up == 1)') || return 1
   hosts=$(prom 'count(count by (nodename) (node_uname_info))') || return 1
   printf '%s\nhosts reporting: %s\n' "$jobs" "$hosts"
-  grep -q '{job="node"} => 4 ' <<<"$jobs" && grep -q '{job="api"} => 2 ' <<<"$jobs" &&
+  grep -q '{job="node"} => 4 ' <<<"$jobs" && grep -q '{job="api"} => 3 ' <<<"$jobs" &&
     grep -q '{job="web"} => 2 ' <<<"$jobs" && grep -q '{job="realtime"} => 3 ' <<<"$jobs" &&
     grep -q '{job="postgres-proxy"} => 2 ' <<<"$jobs" && grep -q '{job="redis-proxy"} => 2 ' <<<"$jobs" &&
     grep -q '=> 4 ' <<<"$hosts"
@@ -391,7 +398,7 @@ tasks_on() { manager node ps "mtsw-$1" --filter desired-state=running --format '
 # Every app replica running, none of them on host $1.
 apps_elsewhere() {
   local want s n
-  for want in web:2 api:2 realtime:3; do
+  for want in web:2 api:3 realtime:3; do
     s=${want%:*}
     n=$(manager service ps "$(svc "$s")" --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' |
       grep -v "^mtsw-$1 " | grep -c ' Running')

@@ -4,6 +4,8 @@ export interface Upstream {
   zone: boolean;
   /** Each `server` line's text after the word, e.g. `tasks.api:5001 resolve max_fails=1 fail_timeout=2s`. */
   servers: string[];
+  /** Every other statement, as written: the balancing method, keepalive (e.g. `least_conn;`). */
+  directives: string[];
 }
 
 /** The upstream blocks of a backends file (infra/nginx/backends*.conf), comments left out. */
@@ -12,5 +14,6 @@ export function upstreams(text: string): Upstream[] {
     name,
     zone: /^\s*zone \w+ \d+k;/m.test(body),
     servers: [...body.matchAll(/^\s*server ([^;]+);/gm)].map(([, server = '']) => server.trim()),
+    directives: [...body.matchAll(/^\s*(?!server |zone )(\w[^;]*;)/gm)].map(([, directive = '']) => directive.trim()),
   }));
 }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@minitwit/monitoring/testing';
-import { upstreams } from './nginx-upstreams';
+import { type Upstream, upstreams } from './nginx-upstreams';
 
 export const NGINX = '/usr/sbin/nginx';
 export const nginxMissing = !existsSync(NGINX);
@@ -22,7 +22,7 @@ export interface ProxyUnderTest {
  * The real proxy config (infra/nginx/nginx.conf) run by the real nginx on
  * this host, every upstream pointing at `backendPort` (an address needs no
  * resolver, nor nginx >= 1.27.3's `resolve`), each server with the failure
- * accounting backends.conf gives it. Only what cannot work here is replaced:
+ * accounting, balancing method and keepalive backends.conf gives it. Only what cannot work here is replaced:
  * the backends' addresses, the log destinations and the listen ports.
  */
 export async function startProxy(
@@ -49,8 +49,10 @@ export async function startProxy(
       ['web', 'api', 'realtime', 'realtime_again']
         .map((name) => {
           const ports = name === 'api' ? apiPorts : [backendPort];
-          const servers = ports.map((port) => `server 127.0.0.1:${port}${serverParameters(deployed, name)};`);
-          return `upstream ${name}_replicas { zone ${name}_replicas 64k; ${servers.join(' ')} }\n`;
+          const upstream = deployedUpstream(deployed, name);
+          const servers = ports.map((port) => `server 127.0.0.1:${port}${serverParameters(upstream)};`);
+          // The balancing method and keepalive as deployed, in their order (nginx wants the method first).
+          return `upstream ${name}_replicas { zone ${name}_replicas 64k; ${[...servers, ...upstream.directives].join(' ')} }\n`;
         })
         .join(''),
     );
@@ -85,10 +87,16 @@ export async function startProxy(
   }
 }
 
-/** The failure accounting (` max_fails=… fail_timeout=…`) of an upstream's server in the deployed backends.conf. */
-function serverParameters(backends: string, name: string): string {
-  const server = upstreams(backends).find((upstream) => upstream.name === `${name}_replicas`)?.servers[0];
-  if (!server?.includes(' resolve'))
+/** An upstream of the deployed backends.conf, which must name its replica with `resolve`. */
+function deployedUpstream(backends: string, name: string): Upstream {
+  const upstream = upstreams(backends).find((candidate) => candidate.name === `${name}_replicas`);
+  if (!upstream?.servers[0]?.includes(' resolve'))
     throw new Error(`backends.conf has no upstream ${name}_replicas with a resolving server`);
+  return upstream;
+}
+
+/** The failure accounting (` max_fails=… fail_timeout=…`) of the upstream's server. */
+function serverParameters(upstream: Upstream): string {
+  const server = upstream.servers[0]!;
   return server.slice(server.indexOf(' resolve') + ' resolve'.length);
 }
