@@ -169,3 +169,31 @@ describe.skipIf(!postgresUrl)('a connection past its lifetime', () => {
     }
   });
 });
+
+describe.skipIf(!postgresUrl)('a connection cut while a caller holds it between statements', () => {
+  it('does not end the process: the next statement on it fails as unavailable, and the pool opens a new one', async () => {
+    const front = await flakyFront(0);
+    const pool = openPool({ url: front.url, poolSize: 2 });
+    try {
+      const client = await pool.connect();
+      await client.query('select 1');
+      // HAProxy marking the primary down cuts every connection, whoever holds it. pg emits 'error'
+      // on a client whose connection ends with no statement on it; a checked-out client has no
+      // pool listener then, and without one of its own the emit throws: the process ended
+      // (api and realtime replicas, issue 18's run 15).
+      front.cut();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const error = await client.query('select 1').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      client.release(true);
+      const sql = sqlFor(pool, { named: true });
+      expect(await sql<{ n: number }>('select 2 as "n"')).toEqual([{ n: 2 }]);
+    } finally {
+      await pool.end();
+      await front.close();
+    }
+  });
+});

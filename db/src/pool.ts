@@ -58,6 +58,12 @@ export function openPool(target: ConnectionTarget): pg.Pool {
   // A connection that dies while idle is dropped by the pool; the next statement gets a
   // fresh one. Without a listener, pg's 'error' event would crash the process.
   pool.on('error', () => undefined);
+  // The pool listens only while a connection is idle in it. One that ends while a caller holds
+  // it with no statement running (between statements, or just handed over) emits 'error' too,
+  // and with no listener that emit throws: a proxy cutting every connection ended api and
+  // realtime replicas (issue 18, multi-host run 15). Every connection listens from its start;
+  // the caller's next statement fails as unavailable, and releasing it drops it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

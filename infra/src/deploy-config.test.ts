@@ -127,7 +127,7 @@ interface Service {
   volumes?: (string | { source: string; target: string })[];
   configs?: { source: string; target: string }[];
   healthcheck?: { test: string[] };
-  deploy?: { endpoint_mode?: string; placement?: { constraints?: string[] } };
+  deploy?: { endpoint_mode?: string; placement?: { constraints?: string[]; max_replicas_per_node?: number } };
 }
 interface Rendered {
   services: Record<string, Service>;
@@ -142,6 +142,20 @@ async function resolved(file: string, env: Record<string, string>): Promise<Reco
   return (parse(stdout) as { services: Record<string, Service> }).services;
 }
 const STACK_ENV = { PUBLIC_ORIGIN: 'http://127.0.0.1:8080' };
+
+describe.skipIf(!existsSync(COMPOSE))('docker-stack.yml over several hosts', () => {
+  it('runs at most MAX_REPLICAS_PER_NODE of each replicated front service on one host, no limit by default', async () => {
+    const spread = ['web', 'api', 'realtime', 'postgres', 'redis'];
+    const limits = async (env: Record<string, string>) => {
+      const services = await resolved('docker-stack.yml', env);
+      return spread.map((name) => services[name]?.deploy?.placement?.max_replicas_per_node);
+    };
+    // A one-node swarm: every task and its start-first replacement share the node.
+    expect(await limits(STACK_ENV)).toEqual(spread.map(() => 0));
+    // Several hosts: losing one loses one replica of each.
+    expect(await limits({ ...STACK_ENV, MAX_REPLICAS_PER_NODE: '1' })).toEqual(spread.map(() => 1));
+  });
+});
 
 describe.skipIf(!existsSync(COMPOSE))('the replicated database tier in docker-compose.yml and docker-stack.yml', () => {
   it('runs each PostgreSQL node under its own service name, reachable by it, with its own volume', async () => {
