@@ -2,9 +2,10 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUERY_READ_TIMEOUT_MS, isDatabaseUnavailable } from './fail-fast';
+import { openOrm } from './orm';
 import { openPool } from './pool';
 import { CONNECT_RETRY_WINDOW_MS, FAST_FAILURE_MS, sqlFor } from './sql';
-import { postgresUrl } from './testing';
+import { createTestDatabase, postgresUrl } from './testing';
 
 if (!postgresUrl) console.warn('SKIPPED: connection retry test — DATABASE_URL is not set');
 
@@ -194,6 +195,26 @@ describe.skipIf(!postgresUrl)('a connection cut while a caller holds it between 
     } finally {
       await pool.end();
       await front.close();
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl)('a replica starting while the database hangs up on it', () => {
+  it('waits for the database (DATABASE_MIGRATIONS=wait) instead of exiting on its first connection', async () => {
+    const migrated = await createTestDatabase('postgres');
+    // The first connections are hung up on, as by a primary too busy to answer or a proxy cutting
+    // every connection. MikroORM's own database check (ensureDatabase) made init fail on them, and
+    // the replica exited: in a rolling update Swarm then rolled the service back (issue 18, run 16).
+    const front = await flakyFront(3);
+    const url = new URL(front.url);
+    url.pathname = new URL(migrated.url!).pathname;
+    try {
+      const orm = await openOrm({ url: url.toString(), poolSize: 2 }, { mode: 'wait', waitMs: 15_000 });
+      await orm.close(true);
+      expect(front.opened()).toBeGreaterThan(3);
+    } finally {
+      await front.close();
+      await migrated.dispose();
     }
   });
 });

@@ -156,6 +156,13 @@ export async function openOrm(target: ConnectionTarget, options: MigrationOption
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     discovery: { warnWhenNoEntities: false },
+    // The database exists before any service starts (Patroni's bootstrap, compose, the tests);
+    // the ORM never creates one. MikroORM's own check (`select 1 from pg_database`) ran before
+    // anything here could wait for a database that is slow or away, and a replica starting
+    // while the primary was busy exited on its pool timeout: in a rolling update Swarm then
+    // rolled the whole service back (issue 18, multi-host run 16). Without the check, init opens
+    // nothing, and `wait` mode waits for the database as for the migrations.
+    ensureDatabase: false,
     debug: false,
     logger: () => undefined,
   });
