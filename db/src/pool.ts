@@ -60,9 +60,10 @@ export function openPool(target: ConnectionTarget): pg.Pool {
   pool.on('error', () => undefined);
   // The pool listens only while a connection is idle in it. One that ends while a caller holds
   // it with no statement running (between statements, or just handed over) emits 'error' too,
-  // and with no listener that emit throws: a proxy cutting every connection ended api and
-  // realtime replicas (issue 18, multi-host run 15). Every connection listens from its start;
-  // the caller's next statement fails as unavailable, and releasing it drops it.
+  // and with no listener that emit throws and ends the process (connect-retry.int.test.ts cuts
+  // a held connection through a proxy, as HAProxy does when it marks a primary down). Every
+  // connection listens from its start; the caller's next statement fails as unavailable, and
+  // releasing it drops it.
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
